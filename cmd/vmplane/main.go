@@ -1,0 +1,212 @@
+// Command vmplane runs the control plane: `vmplane serve`.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/vmplane/vmplane"
+	"github.com/vmplane/vmplane/access"
+	"github.com/vmplane/vmplane/server"
+)
+
+const usage = `vmplane serves the server-instance APIs of NAVER Cloud, Huawei Cloud ECS and
+Zenlayer Cloud, on the wire, over simulated or real machines.
+
+Usage:
+  vmplane serve [flags]   run the control plane
+  vmplane help [command]  explain a command
+
+Run "vmplane serve --help" for the flags. Each flag can also be set in the
+environment as VMPLANE_<NAME>, e.g. VMPLANE_LISTEN=127.0.0.1:9090.
+`
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args[1:], os.Stdout, os.Stderr); err != nil {
+		if !errors.Is(err, flag.ErrHelp) {
+			fmt.Fprintln(os.Stderr, "vmplane:", err)
+		}
+		os.Exit(2)
+	}
+}
+
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return flag.ErrHelp
+	}
+	switch cmd, rest := args[0], args[1:]; cmd {
+	case "serve":
+		m := NewMain(stdout, stderr)
+		if err := m.ParseFlags(rest, os.Getenv); err != nil {
+			return err
+		}
+		return m.Run(ctx)
+	case "help", "-h", "-help", "--help":
+		if len(rest) > 0 && rest[0] == "serve" {
+			m := NewMain(stdout, stdout)
+			return m.ParseFlags([]string{"-help"}, os.Getenv)
+		}
+		fmt.Fprint(stdout, usage)
+		return nil
+	default:
+		fmt.Fprint(stderr, usage)
+		return fmt.Errorf("unknown command %q", cmd)
+	}
+}
+
+// Main is the serve command: its flags, and the server they build.
+type Main struct {
+	Options   server.Options
+	Listen    string
+	LogLevel  slog.Level
+	LogFormat string
+
+	stdout, stderr io.Writer
+	Server         *server.Server
+	listener       net.Listener
+}
+
+// NewMain returns a Main with the defaults of a fresh machine.
+func NewMain(stdout, stderr io.Writer) *Main {
+	return &Main{stdout: stdout, stderr: stderr}
+}
+
+// ParseFlags reads flags and, for flags not given, VMPLANE_* variables.
+func (m *Main) ParseFlags(args []string, getenv func(string) string) error {
+	fs := flag.NewFlagSet("vmplane serve", flag.ContinueOnError)
+	fs.SetOutput(m.stderr)
+	o := &m.Options
+	fs.StringVar(&m.Listen, "listen", "127.0.0.1:8080", "address to serve the APIs on")
+	fs.StringVar(&o.DataDir, "data", "./vmplane-data", "directory for the database (created if missing)")
+	fs.StringVar(&o.AccessKey, "access-key", "", "the default account's access key id, for all three clouds (generated once if empty)")
+	fs.StringVar(&o.SecretKey, "secret-key", "", "the default account's secret key (generated once if empty)")
+	fs.StringVar(&o.ProjectID, "project-id", "", "the default account's Huawei project id (generated once if empty)")
+	fs.Float64Var(&o.TimeScale, "time-scale", 1, "multiplies every operation's duration; 0 completes operations at once")
+	fs.StringVar(&o.AdminToken, "admin-token", "", "token the admin API requires; without one it serves loopback clients only")
+	fs.StringVar(&o.CatalogFile, "catalog", "", "YAML or JSON file that extends or replaces the embedded catalogs")
+	fs.StringVar(&o.FixtureFile, "fixture", "", "YAML or JSON file of accounts and instances to seed at start")
+	durations := fs.String("durations", "", "per-kind operation durations at time scale 1, e.g. stop=10s,resize=30s")
+	logLevel := fs.String("log-level", "info", "debug, info, warn or error")
+	fs.StringVar(&m.LogFormat, "log-format", "text", "text or json")
+	fs.Usage = func() {
+		fmt.Fprintf(fs.Output(), "Usage: vmplane serve [flags]\n\nRuns the control plane. Flags (each also VMPLANE_<NAME>, e.g. VMPLANE_TIME_SCALE):\n\n")
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("unexpected arguments: %s", strings.Join(fs.Args(), " "))
+	}
+	if err := fromEnv(fs, getenv); err != nil {
+		return err
+	}
+	if err := m.LogLevel.UnmarshalText([]byte(*logLevel)); err != nil {
+		return fmt.Errorf("-log-level: %w", err)
+	}
+	if m.LogFormat != "text" && m.LogFormat != "json" {
+		return fmt.Errorf("-log-format must be text or json")
+	}
+	d, err := parseDurations(*durations)
+	if err != nil {
+		return fmt.Errorf("-durations: %w", err)
+	}
+	o.Durations = d
+	return nil
+}
+
+// fromEnv sets every flag not given on the command line from VMPLANE_<NAME>.
+func fromEnv(fs *flag.FlagSet, getenv func(string) string) error {
+	set := make(map[string]bool)
+	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	var err error
+	fs.VisitAll(func(f *flag.Flag) {
+		name := "VMPLANE_" + strings.ToUpper(strings.ReplaceAll(f.Name, "-", "_"))
+		if v := getenv(name); v != "" && !set[f.Name] && err == nil {
+			if e := f.Value.Set(v); e != nil {
+				err = fmt.Errorf("%s: %w", name, e)
+			}
+		}
+	})
+	return err
+}
+
+func parseDurations(s string) (map[vmplane.Kind]time.Duration, error) {
+	out := make(map[vmplane.Kind]time.Duration)
+	for _, kv := range strings.Split(s, ",") {
+		if kv = strings.TrimSpace(kv); kv == "" {
+			continue
+		}
+		k, v, ok := strings.Cut(kv, "=")
+		d, err := time.ParseDuration(v)
+		if _, known := vmplane.DefaultDurations[vmplane.Kind(k)]; !ok || err != nil || !known || d < 0 {
+			return nil, fmt.Errorf("bad entry %q: want kind=duration with kind one of create, start, stop, reboot, resize, terminate", kv)
+		}
+		out[vmplane.Kind(k)] = d
+	}
+	return out, nil
+}
+
+// Run starts the server, prints where it listens and its credentials, and
+// serves until ctx is done; then it drains requests and closes the store.
+func (m *Main) Run(ctx context.Context) error {
+	var h slog.Handler = slog.NewTextHandler(m.stderr, &slog.HandlerOptions{Level: m.LogLevel})
+	if m.LogFormat == "json" {
+		h = slog.NewJSONHandler(m.stderr, &slog.HandlerOptions{Level: m.LogLevel})
+	}
+	m.Options.Logger = slog.New(access.LogHandler(h))
+	l, err := net.Listen("tcp", m.Listen)
+	if err != nil {
+		return err
+	}
+	m.listener = l
+	srv, err := server.New(ctx, m.Options)
+	if err != nil {
+		l.Close()
+		return err
+	}
+	m.Server = srv
+	m.printBanner()
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(l) }()
+	select {
+	case err = <-errc:
+	case <-ctx.Done():
+		m.Options.Logger.Info("shutting down")
+		sctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		err = srv.Shutdown(sctx)
+		cancel()
+		<-errc
+	}
+	return errors.Join(err, srv.Close())
+}
+
+func (m *Main) printBanner() {
+	acct, err := m.Server.Service.FindAccountByID(vmplane.DefaultAccountID)
+	if err != nil || len(acct.Keys) == 0 {
+		return
+	}
+	addr := m.listener.Addr().String()
+	fmt.Fprintf(m.stdout, `vmplane listening on http://%s (data: %s)
+  access key: %s
+  secret key: %s
+  project id: %s
+  NCP:      NCLOUD_API_GW=http://%s
+  Huawei:   endpoint http://%s, project %s
+  Zenlayer: Domain=%s Scheme=http
+  admin:    http://%s/_vmplane/v1/
+`, addr, m.Options.DataDir, acct.Keys[0].AccessKey, acct.Keys[0].SecretKey, acct.ProjectID, addr, addr, acct.ProjectID, addr, addr)
+}

@@ -1,0 +1,83 @@
+-- Accounts and their access keys.
+CREATE TABLE accounts (
+	id         TEXT PRIMARY KEY,
+	name       TEXT NOT NULL,
+	project_id TEXT NOT NULL UNIQUE,
+	created_at INTEGER NOT NULL
+) STRICT;
+
+CREATE TABLE access_keys (
+	access_key TEXT PRIMARY KEY,
+	secret_key TEXT NOT NULL,
+	account_id TEXT NOT NULL REFERENCES accounts (id) ON DELETE CASCADE
+) STRICT;
+CREATE INDEX access_keys_account ON access_keys (account_id);
+
+-- Instances. Terminated instances stay, with power 'deleted', for history.
+CREATE TABLE instances (
+	cloud         TEXT NOT NULL,
+	id            TEXT NOT NULL,
+	seq           INTEGER NOT NULL UNIQUE,
+	account_id    TEXT NOT NULL REFERENCES accounts (id),
+	name          TEXT NOT NULL,
+	spec          TEXT NOT NULL,
+	vcpu          INTEGER NOT NULL,
+	memory_mib    INTEGER NOT NULL,
+	disk_type     TEXT NOT NULL,
+	disk_gib      INTEGER NOT NULL,
+	image         TEXT NOT NULL,
+	region        TEXT NOT NULL,
+	zone          TEXT NOT NULL,
+	charge        TEXT NOT NULL CHECK (charge IN ('pay_per_use', 'prepaid', 'spot')),
+	period_months INTEGER NOT NULL,
+	power         TEXT NOT NULL CHECK (power IN ('building', 'running', 'stopped', 'failed', 'recycled', 'deleted')),
+	protected     INTEGER NOT NULL,
+	created_at    INTEGER NOT NULL,
+	launched_at   INTEGER,
+	updated_at    INTEGER NOT NULL,
+	scheduled     TEXT, -- JSON ScheduledChange
+	last_op       TEXT, -- JSON OperationSummary
+	attrs         TEXT, -- JSON object of strings
+	PRIMARY KEY (cloud, id)
+) STRICT;
+CREATE INDEX instances_live ON instances (seq) WHERE power <> 'deleted';
+
+-- Operations are the durable queue the worker drains. A running operation
+-- has no finished_at; a finished one always has one.
+CREATE TABLE operations (
+	cloud           TEXT NOT NULL,
+	id              TEXT NOT NULL,
+	seq             INTEGER NOT NULL UNIQUE,
+	job_id          TEXT NOT NULL,
+	account_id      TEXT NOT NULL,
+	instance_id     TEXT NOT NULL,
+	kind            TEXT NOT NULL,
+	mode            TEXT NOT NULL,
+	hard            INTEGER NOT NULL,
+	spec            TEXT NOT NULL,
+	from_spec       TEXT NOT NULL,
+	steps           TEXT NOT NULL, -- JSON []Step
+	step            INTEGER NOT NULL,
+	state           TEXT NOT NULL CHECK (state IN ('running', 'succeeded', 'failed')),
+	fail_to         TEXT NOT NULL,
+	created_at      INTEGER NOT NULL,
+	step_started_at INTEGER NOT NULL,
+	due_at          INTEGER, -- NULL while held by a fault
+	finished_at     INTEGER,
+	error_code      TEXT NOT NULL,
+	error_message   TEXT NOT NULL,
+	fault           TEXT, -- JSON Fault
+	PRIMARY KEY (cloud, id),
+	CHECK ((state = 'running') = (finished_at IS NULL))
+) STRICT;
+-- One operation in flight per instance: the store's own guard on the core's.
+CREATE UNIQUE INDEX operations_one_running ON operations (cloud, instance_id) WHERE state = 'running';
+CREATE INDEX operations_due ON operations (due_at) WHERE state = 'running';
+CREATE INDEX operations_job ON operations (cloud, job_id);
+CREATE INDEX operations_instance ON operations (cloud, instance_id, seq);
+
+-- Small named values: the sequence, the clock, ...
+CREATE TABLE settings (
+	key   TEXT PRIMARY KEY,
+	value TEXT NOT NULL
+) STRICT;

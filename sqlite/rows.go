@@ -1,0 +1,328 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/vmplane/vmplane"
+)
+
+const instanceColumns = `cloud, id, seq, account_id, name, spec, vcpu, memory_mib, disk_type, disk_gib, image, region, zone,
+	charge, period_months, power, protected, created_at, launched_at, updated_at, scheduled, last_op, attrs`
+
+const operationColumns = `cloud, id, seq, job_id, account_id, instance_id, kind, mode, hard, spec, from_spec, steps, step,
+	state, fail_to, created_at, step_started_at, due_at, finished_at, error_code, error_message, fault`
+
+// statements are prepared once on the write connection.
+type statements struct {
+	putAccount, deleteKeys, putKey, putInstance, putOperation, putSeq *sql.Stmt
+}
+
+func (s *statements) prepare(ctx context.Context, db *sql.DB) error {
+	var err error
+	prep := func(q string) *sql.Stmt {
+		if err != nil {
+			return nil
+		}
+		var st *sql.Stmt
+		st, err = db.PrepareContext(ctx, q)
+		return st
+	}
+	s.putAccount = prep(`INSERT INTO accounts (id, name, project_id, created_at) VALUES (?, ?, ?, ?)
+		ON CONFLICT (id) DO UPDATE SET name = excluded.name, project_id = excluded.project_id`)
+	s.deleteKeys = prep(`DELETE FROM access_keys WHERE account_id = ?`)
+	s.putKey = prep(`INSERT INTO access_keys (access_key, secret_key, account_id) VALUES (?, ?, ?)`)
+	s.putInstance = prep(`INSERT INTO instances (` + instanceColumns + `) VALUES (` + placeholders(23) + `)
+		ON CONFLICT (cloud, id) DO UPDATE SET account_id = excluded.account_id, name = excluded.name, spec = excluded.spec,
+		vcpu = excluded.vcpu, memory_mib = excluded.memory_mib, disk_type = excluded.disk_type, disk_gib = excluded.disk_gib,
+		image = excluded.image, region = excluded.region, zone = excluded.zone, charge = excluded.charge,
+		period_months = excluded.period_months, power = excluded.power, protected = excluded.protected,
+		launched_at = excluded.launched_at, updated_at = excluded.updated_at, scheduled = excluded.scheduled,
+		last_op = excluded.last_op, attrs = excluded.attrs`)
+	s.putOperation = prep(`INSERT INTO operations (` + operationColumns + `) VALUES (` + placeholders(22) + `)
+		ON CONFLICT (cloud, id) DO UPDATE SET step = excluded.step, state = excluded.state,
+		step_started_at = excluded.step_started_at, due_at = excluded.due_at, finished_at = excluded.finished_at,
+		error_code = excluded.error_code, error_message = excluded.error_message`)
+	s.putSeq = prep(`INSERT INTO settings (key, value) VALUES ('seq', ?)
+		ON CONFLICT (key) DO UPDATE SET value = max(CAST(value AS INTEGER), CAST(excluded.value AS INTEGER))`)
+	return err
+}
+
+func (s *statements) close() {
+	for _, st := range []*sql.Stmt{s.putAccount, s.deleteKeys, s.putKey, s.putInstance, s.putOperation, s.putSeq} {
+		if st != nil {
+			st.Close()
+		}
+	}
+}
+
+func placeholders(n int) string {
+	return strings.TrimSuffix(strings.Repeat("?, ", n), ", ")
+}
+
+// apply writes one set of changes inside tx.
+func (s *statements) apply(ctx context.Context, tx *sql.Tx, c *vmplane.Changes) error {
+	for _, a := range c.Accounts {
+		if _, err := tx.StmtContext(ctx, s.putAccount).ExecContext(ctx, a.ID, a.Name, a.ProjectID, unix(a.CreatedAt)); err != nil {
+			return err
+		}
+		if _, err := tx.StmtContext(ctx, s.deleteKeys).ExecContext(ctx, a.ID); err != nil {
+			return err
+		}
+		for _, k := range a.Keys {
+			if _, err := tx.StmtContext(ctx, s.putKey).ExecContext(ctx, k.AccessKey, k.SecretKey, a.ID); err != nil {
+				return err
+			}
+		}
+	}
+	if len(c.Instances) > 0 {
+		st := tx.StmtContext(ctx, s.putInstance)
+		for i := range c.Instances {
+			in := &c.Instances[i]
+			_, err := st.ExecContext(ctx, in.Cloud, in.ID, in.Seq, in.Account, in.Name, in.SpecID, in.VCPU, in.MemoryMiB,
+				in.DiskType, in.DiskGiB, in.ImageID, in.Region, in.Zone, string(in.Charge), in.PeriodMonths, string(in.Power),
+				in.Protected, unix(in.CreatedAt), nullUnix(in.LaunchedAt), unix(in.UpdatedAt),
+				jsonOrNull(in.Scheduled), jsonOrNull(in.Last), jsonOrNull(in.Attrs))
+			if err != nil {
+				return err
+			}
+		}
+	}
+	if len(c.Operations) > 0 {
+		st := tx.StmtContext(ctx, s.putOperation)
+		for i := range c.Operations {
+			op := &c.Operations[i]
+			steps, _ := json.Marshal(op.Steps)
+			_, err := st.ExecContext(ctx, op.Cloud, op.ID, op.Seq, op.JobID, op.Account, op.InstanceID, string(op.Kind),
+				string(op.Mode), op.Hard, op.SpecID, op.FromSpecID, string(steps), op.Step, string(op.State), string(op.FailTo),
+				unix(op.CreatedAt), unix(op.StepStartedAt), nullUnix(op.DueAt), nullUnix(op.FinishedAt),
+				op.ErrorCode, op.ErrorMessage, jsonOrNull(op.Fault))
+			if err != nil {
+				return err
+			}
+		}
+	}
+	if c.Seq > 0 {
+		if _, err := tx.StmtContext(ctx, s.putSeq).ExecContext(ctx, strconv.FormatInt(c.Seq, 10)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Load reads everything the core needs to resume.
+func (db *DB) Load(ctx context.Context) (*vmplane.Snapshot, error) {
+	snap := &vmplane.Snapshot{}
+	if v, err := db.Setting(ctx, "seq"); err != nil {
+		return nil, err
+	} else if v != "" {
+		if snap.Seq, err = strconv.ParseInt(v, 10, 64); err != nil {
+			return nil, err
+		}
+	}
+	var err error
+	if snap.Accounts, err = db.loadAccounts(ctx); err != nil {
+		return nil, err
+	}
+	if snap.Instances, err = db.loadInstances(ctx); err != nil {
+		return nil, err
+	}
+	snap.Operations, err = db.queryOperations(ctx, "WHERE state = 'running' ORDER BY seq")
+	return snap, err
+}
+
+func (db *DB) loadAccounts(ctx context.Context) ([]vmplane.Account, error) {
+	rows, err := db.read.QueryContext(ctx, "SELECT id, name, project_id, created_at FROM accounts ORDER BY id")
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []vmplane.Account
+	index := make(map[string]int)
+	for rows.Next() {
+		var a vmplane.Account
+		var created int64
+		if err := rows.Scan(&a.ID, &a.Name, &a.ProjectID, &created); err != nil {
+			return nil, err
+		}
+		a.CreatedAt = fromUnix(created)
+		index[a.ID] = len(out)
+		out = append(out, a)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	krows, err := db.read.QueryContext(ctx, "SELECT access_key, secret_key, account_id FROM access_keys ORDER BY rowid")
+	if err != nil {
+		return nil, err
+	}
+	defer krows.Close()
+	for krows.Next() {
+		var k vmplane.Key
+		var acct string
+		if err := krows.Scan(&k.AccessKey, &k.SecretKey, &acct); err != nil {
+			return nil, err
+		}
+		if i, ok := index[acct]; ok {
+			out[i].Keys = append(out[i].Keys, k)
+		}
+	}
+	return out, krows.Err()
+}
+
+func (db *DB) loadInstances(ctx context.Context) ([]vmplane.Instance, error) {
+	rows, err := db.read.QueryContext(ctx, "SELECT "+instanceColumns+" FROM instances WHERE power <> 'deleted' ORDER BY seq")
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []vmplane.Instance
+	// Many instances share their strings; keep one copy of each.
+	intern := make(map[string]string)
+	in1 := func(s string) string {
+		if v, ok := intern[s]; ok {
+			return v
+		}
+		intern[s] = s
+		return s
+	}
+	for rows.Next() {
+		var in vmplane.Instance
+		var charge, power string
+		var protected bool
+		var created, updated int64
+		var launched sql.NullInt64
+		var scheduled, last, attrs sql.NullString
+		err := rows.Scan(&in.Cloud, &in.ID, &in.Seq, &in.Account, &in.Name, &in.SpecID, &in.VCPU, &in.MemoryMiB,
+			&in.DiskType, &in.DiskGiB, &in.ImageID, &in.Region, &in.Zone, &charge, &in.PeriodMonths, &power, &protected,
+			&created, &launched, &updated, &scheduled, &last, &attrs)
+		if err != nil {
+			return nil, err
+		}
+		in.Cloud, in.Account, in.SpecID, in.DiskType = in1(in.Cloud), in1(in.Account), in1(in.SpecID), in1(in.DiskType)
+		in.ImageID, in.Region, in.Zone = in1(in.ImageID), in1(in.Region), in1(in.Zone)
+		in.Charge, in.Power, in.Protected = vmplane.ChargeType(in1(charge)), vmplane.PowerState(in1(power)), protected
+		in.CreatedAt, in.UpdatedAt = fromUnix(created), fromUnix(updated)
+		if launched.Valid {
+			in.LaunchedAt = fromUnix(launched.Int64)
+		}
+		if err := unmarshalNull(scheduled, &in.Scheduled); err != nil {
+			return nil, err
+		}
+		if err := unmarshalNull(last, &in.Last); err != nil {
+			return nil, err
+		}
+		if err := unmarshalNull(attrs, &in.Attrs); err != nil {
+			return nil, err
+		}
+		out = append(out, in)
+	}
+	return out, rows.Err()
+}
+
+// FindOperations returns operations, oldest first.
+func (db *DB) FindOperations(ctx context.Context, f vmplane.OperationFilter) ([]vmplane.Operation, error) {
+	var where []string
+	var args []any
+	add := func(cond string, v any) {
+		where = append(where, cond)
+		args = append(args, v)
+	}
+	if f.Cloud != "" {
+		add("cloud = ?", f.Cloud)
+	}
+	if f.Account != "" {
+		add("account_id = ?", f.Account)
+	}
+	if f.JobID != "" {
+		add("job_id = ?", f.JobID)
+	}
+	if f.InstanceID != "" {
+		add("instance_id = ?", f.InstanceID)
+	}
+	if !f.FinishedBefore.IsZero() {
+		add("finished_at < ?", unix(f.FinishedBefore))
+	}
+	q := ""
+	if len(where) > 0 {
+		q = "WHERE " + strings.Join(where, " AND ")
+	}
+	q += " ORDER BY seq"
+	if f.Limit > 0 {
+		q += " LIMIT " + strconv.Itoa(f.Limit)
+	}
+	return db.queryOperations(ctx, q, args...)
+}
+
+func (db *DB) queryOperations(ctx context.Context, tail string, args ...any) ([]vmplane.Operation, error) {
+	rows, err := db.read.QueryContext(ctx, "SELECT "+operationColumns+" FROM operations "+tail, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []vmplane.Operation
+	for rows.Next() {
+		var op vmplane.Operation
+		var kind, mode, state, failTo, steps string
+		var created, stepStarted int64
+		var due, finished sql.NullInt64
+		var fault sql.NullString
+		err := rows.Scan(&op.Cloud, &op.ID, &op.Seq, &op.JobID, &op.Account, &op.InstanceID, &kind, &mode, &op.Hard,
+			&op.SpecID, &op.FromSpecID, &steps, &op.Step, &state, &failTo, &created, &stepStarted, &due, &finished,
+			&op.ErrorCode, &op.ErrorMessage, &fault)
+		if err != nil {
+			return nil, err
+		}
+		op.Kind, op.Mode, op.State, op.FailTo = vmplane.Kind(kind), vmplane.Mode(mode), vmplane.OpState(state), vmplane.PowerState(failTo)
+		op.CreatedAt, op.StepStartedAt = fromUnix(created), fromUnix(stepStarted)
+		if due.Valid {
+			op.DueAt = fromUnix(due.Int64)
+		}
+		if finished.Valid {
+			op.FinishedAt = fromUnix(finished.Int64)
+		}
+		if err := json.Unmarshal([]byte(steps), &op.Steps); err != nil {
+			return nil, err
+		}
+		if err := unmarshalNull(fault, &op.Fault); err != nil {
+			return nil, err
+		}
+		out = append(out, op)
+	}
+	return out, rows.Err()
+}
+
+// Times are stored as Unix nanoseconds, in UTC.
+func unix(t time.Time) int64 { return t.UnixNano() }
+
+func nullUnix(t time.Time) any {
+	if t.IsZero() {
+		return nil
+	}
+	return t.UnixNano()
+}
+
+func fromUnix(n int64) time.Time { return time.Unix(0, n).UTC() }
+
+func jsonOrNull[T any](v T) any {
+	b, err := json.Marshal(v)
+	if err != nil || string(b) == "null" {
+		return nil
+	}
+	return string(b)
+}
+
+func unmarshalNull[T any](s sql.NullString, v *T) error {
+	if !s.Valid {
+		return nil
+	}
+	if err := json.Unmarshal([]byte(s.String), v); err != nil {
+		return errors.Join(errors.New("sqlite: corrupt JSON column"), err)
+	}
+	return nil
+}

@@ -1,0 +1,270 @@
+// Package sqlite is vmplane's Store on SQLite (WAL mode, full fsync), through
+// the pure-Go modernc.org/sqlite driver so that no C toolchain is needed.
+//
+// Commits are grouped: concurrent Commit calls are applied in one
+// transaction, each inside its own savepoint, so a burst of requests costs
+// one fsync while each still fails or succeeds on its own.
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"path"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/vmplane/vmplane"
+	"modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
+)
+
+//go:embed migrations/*.sql
+var migrations embed.FS
+
+var _ vmplane.Store = (*DB)(nil)
+
+// maxBatch bounds how many commits share one transaction.
+const maxBatch = 256
+
+// DB is a vmplane.Store in one SQLite file.
+type DB struct {
+	write *sql.DB // one connection: SQLite has one writer
+	read  *sql.DB
+	stmts statements
+
+	commits chan *commit
+	stop    chan struct{}
+	done    chan struct{}
+	closing sync.Once
+}
+
+type commit struct {
+	ctx     context.Context
+	changes *vmplane.Changes
+	err     chan error
+}
+
+// DSN returns the connection string vmplane uses for a database file: the
+// pragmas every connection needs, in the form the driver reads them.
+func DSN(file string) string {
+	return "file:" + file + "?_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)&_pragma=foreign_keys(1)" +
+		"&_pragma=busy_timeout(10000)&_txlock=immediate"
+}
+
+// Open opens (creating if needed) the database at file and migrates it.
+func Open(ctx context.Context, file string) (*DB, error) {
+	write, err := sql.Open("sqlite", DSN(file))
+	if err != nil {
+		return nil, err
+	}
+	write.SetMaxOpenConns(1)
+	write.SetMaxIdleConns(1)
+	write.SetConnMaxLifetime(0)
+	read, err := sql.Open("sqlite", DSN(file)+"&mode=ro")
+	if err != nil {
+		write.Close()
+		return nil, err
+	}
+	read.SetMaxOpenConns(4)
+	db := &DB{write: write, read: read, commits: make(chan *commit, maxBatch), stop: make(chan struct{}), done: make(chan struct{})}
+	if err := db.migrate(ctx); err != nil {
+		db.write.Close()
+		db.read.Close()
+		return nil, fmt.Errorf("migrate %s: %w", file, err)
+	}
+	if err := db.stmts.prepare(ctx, write); err != nil {
+		db.write.Close()
+		db.read.Close()
+		return nil, err
+	}
+	go db.commitLoop()
+	return db, nil
+}
+
+// Close finishes pending commits and closes the database.
+func (db *DB) Close() error {
+	db.closing.Do(func() { close(db.stop) })
+	<-db.done
+	db.stmts.close()
+	return errors.Join(db.read.Close(), db.write.Close())
+}
+
+// migrate runs, each in its own transaction, the embedded migrations newer
+// than the database's user_version.
+func (db *DB) migrate(ctx context.Context) error {
+	names, err := fs.Glob(migrations, "migrations/*.sql")
+	if err != nil {
+		return err
+	}
+	sort.Strings(names)
+	var version int
+	if err := db.write.QueryRowContext(ctx, "PRAGMA user_version").Scan(&version); err != nil {
+		return err
+	}
+	for _, name := range names {
+		n, err := strconv.Atoi(strings.SplitN(path.Base(name), "_", 2)[0])
+		if err != nil {
+			return fmt.Errorf("migration %s: bad name", name)
+		}
+		if n <= version {
+			continue
+		}
+		body, err := migrations.ReadFile(name)
+		if err != nil {
+			return err
+		}
+		tx, err := db.write.BeginTx(ctx, nil)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, string(body)); err != nil {
+			tx.Rollback()
+			return fmt.Errorf("migration %s: %w", name, err)
+		}
+		if _, err := tx.ExecContext(ctx, fmt.Sprintf("PRAGMA user_version = %d", n)); err != nil {
+			tx.Rollback()
+			return err
+		}
+		if err := tx.Commit(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Commit durably applies c, grouped with whatever other commits are waiting.
+func (db *DB) Commit(ctx context.Context, c *vmplane.Changes) error {
+	req := &commit{ctx: ctx, changes: c, err: make(chan error, 1)}
+	select {
+	case db.commits <- req:
+	case <-db.stop:
+		return errors.New("sqlite: store closed")
+	}
+	return <-req.err
+}
+
+func (db *DB) commitLoop() {
+	defer close(db.done)
+	for {
+		var first *commit
+		select {
+		case first = <-db.commits:
+		case <-db.stop:
+			// Drain what was queued before the stop, then quit.
+			for {
+				select {
+				case c := <-db.commits:
+					db.commitBatch([]*commit{c})
+				default:
+					return
+				}
+			}
+		}
+		batch := []*commit{first}
+	more:
+		for len(batch) < maxBatch {
+			select {
+			case c := <-db.commits:
+				batch = append(batch, c)
+			default:
+				break more
+			}
+		}
+		db.commitBatch(batch)
+	}
+}
+
+// commitBatch applies each commit in its own savepoint and commits them
+// all with one fsync.
+func (db *DB) commitBatch(batch []*commit) {
+	ctx := context.Background()
+	errs := make([]error, len(batch))
+	fail := func(err error) {
+		for _, c := range batch {
+			c.err <- err
+		}
+	}
+	tx, err := db.write.BeginTx(ctx, nil)
+	if err != nil {
+		fail(err)
+		return
+	}
+	for i, c := range batch {
+		if _, err := tx.ExecContext(ctx, "SAVEPOINT c"); err != nil {
+			tx.Rollback()
+			fail(err)
+			return
+		}
+		if err := db.stmts.apply(ctx, tx, c.changes); err != nil {
+			errs[i] = formatError(err)
+			if _, err := tx.ExecContext(ctx, "ROLLBACK TO c"); err != nil {
+				tx.Rollback()
+				fail(err)
+				return
+			}
+		}
+		if _, err := tx.ExecContext(ctx, "RELEASE c"); err != nil {
+			tx.Rollback()
+			fail(err)
+			return
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		fail(err)
+		return
+	}
+	for i, c := range batch {
+		c.err <- errs[i]
+	}
+}
+
+// formatError maps a constraint violation to the domain error it stands for.
+func formatError(err error) error {
+	var se *sqlite.Error
+	if errors.As(err, &se) {
+		switch se.Code() {
+		case sqlite3.SQLITE_CONSTRAINT_UNIQUE, sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY:
+			return &vmplane.Error{Code: vmplane.EBUSY, Message: "A conflicting change was committed first."}
+		}
+	}
+	return err
+}
+
+// Setting returns a named value, or "" when unset.
+func (db *DB) Setting(ctx context.Context, key string) (string, error) {
+	var v string
+	err := db.read.QueryRowContext(ctx, "SELECT value FROM settings WHERE key = ?", key).Scan(&v)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", nil
+	}
+	return v, err
+}
+
+// PutSetting stores a named value.
+func (db *DB) PutSetting(ctx context.Context, key, value string) error {
+	_, err := db.write.ExecContext(ctx, "INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value", key, value)
+	return err
+}
+
+// Reset deletes every account, instance and operation.
+func (db *DB) Reset(ctx context.Context) error {
+	tx, err := db.write.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	// The clock's state survives a reset; the sequence starts again.
+	for _, q := range []string{"DELETE FROM operations", "DELETE FROM instances", "DELETE FROM access_keys",
+		"DELETE FROM accounts", "DELETE FROM settings WHERE key = 'seq'"} {
+		if _, err := tx.ExecContext(ctx, q); err != nil {
+			return err
+		}
+	}
+	return tx.Commit()
+}
