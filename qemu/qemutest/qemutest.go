@@ -1,0 +1,65 @@
+// Package qemutest prepares tests that boot real virtual machines: it
+// skips them when QEMU is not installed, builds the guest once when it is
+// missing, and counts the tests that ran for CI.
+package qemutest
+
+import (
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"sync"
+	"testing"
+
+	"github.com/vmplane/vmplane/qemu"
+)
+
+var (
+	buildOnce sync.Once
+	buildErr  error
+)
+
+// Need skips t when qemu-system-x86_64 is absent and otherwise returns the
+// guest directory, building the guest with mkguest.sh if it is missing. If
+// $VMPLANE_VM_TEST_LOG names a file, each VM test that passes appends its
+// name to it, so CI can say how many ran.
+func Need(t testing.TB) (guest string) {
+	t.Helper()
+	if _, err := exec.LookPath("qemu-system-x86_64"); err != nil {
+		t.Skip("QEMU is not installed (qemu-system-x86_64 not in PATH): skipping a test that boots real VMs; install qemu-system-x86 to run it")
+	}
+	guest = qemu.DefaultGuestDir()
+	buildOnce.Do(func() { buildErr = build(guest) })
+	if buildErr != nil {
+		t.Fatalf("QEMU is installed but the guest could not be built: %v", buildErr)
+	}
+	if log := os.Getenv("VMPLANE_VM_TEST_LOG"); log != "" {
+		t.Cleanup(func() {
+			if t.Failed() || t.Skipped() {
+				return
+			}
+			f, err := os.OpenFile(log, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
+			if err != nil {
+				t.Errorf("VM test log: %v", err)
+				return
+			}
+			defer f.Close()
+			fmt.Fprintln(f, t.Name())
+		})
+	}
+	return guest
+}
+
+func build(guest string) error {
+	if _, err := os.Stat(filepath.Join(guest, "initramfs.cpio.gz")); err == nil {
+		return nil
+	}
+	_, file, _, _ := runtime.Caller(0)
+	script := filepath.Join(filepath.Dir(file), "..", "guest", "mkguest.sh")
+	out, err := exec.Command(script, guest).CombinedOutput()
+	if err != nil {
+		return fmt.Errorf("%s %s: %v\n%s", script, guest, err, out)
+	}
+	return nil
+}
