@@ -25,6 +25,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"sync"
+	"syscall"
 	"time"
 
 	"github.com/vmplane/vmplane"
@@ -81,9 +82,9 @@ type Config struct {
 }
 
 // DefaultGuestDir is where mkguest.sh writes the guest by default:
-// $VMPLANE_GUEST, else vmplane/guest in the user's cache directory.
+// $VMPLANE_VM_GUEST, else vmplane/guest in the user's cache directory.
 func DefaultGuestDir() string {
-	if d := os.Getenv("VMPLANE_GUEST"); d != "" {
+	if d := os.Getenv("VMPLANE_VM_GUEST"); d != "" {
 		return d
 	}
 	cache, err := os.UserCacheDir()
@@ -118,6 +119,7 @@ type Driver struct {
 
 	ctx    context.Context // ends at Close
 	cancel context.CancelFunc
+	lock   *os.File
 
 	mu       sync.Mutex
 	machines map[string]*machine // by Machine.Key
@@ -151,16 +153,32 @@ func New(ctx context.Context, cfg Config) (*Driver, error) {
 		return nil, err
 	}
 	d := &Driver{cfg: cfg, log: cfg.Logger, machines: make(map[string]*machine)}
-	d.ctx, d.cancel = context.WithCancel(context.Background())
-	if d.accel, err = d.chooseAccel(ctx); err != nil {
-		d.cancel()
+	// One driver per directory: QEMU serves one QMP client at a time, and
+	// two drivers would each start the same machine.
+	if d.lock, err = lockDir(cfg.Dir); err != nil {
 		return nil, err
 	}
-	if err := d.scan(); err != nil {
-		d.cancel()
+	d.ctx, d.cancel = context.WithCancel(context.Background())
+	if d.accel, err = d.chooseAccel(ctx); err == nil {
+		err = d.scan()
+	}
+	if err != nil {
+		d.Close()
 		return nil, err
 	}
 	return d, nil
+}
+
+func lockDir(dir string) (*os.File, error) {
+	f, err := os.OpenFile(filepath.Join(dir, "lock"), os.O_CREATE|os.O_RDWR, 0o644)
+	if err != nil {
+		return nil, err
+	}
+	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("qemu: machine directory %s is in use by another vmplane", dir)
+	}
+	return f, nil
 }
 
 func (c *Config) defaults() error {
@@ -249,6 +267,9 @@ func (d *Driver) Dir() string { return d.cfg.Dir }
 // same directory takes them over.
 func (d *Driver) Close() error {
 	d.cancel()
+	if d.lock != nil {
+		return d.lock.Close()
+	}
 	return nil
 }
 

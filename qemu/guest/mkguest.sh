@@ -5,14 +5,14 @@
 #
 #   qemu/guest/mkguest.sh [DIR]
 #
-# DIR defaults to $VMPLANE_GUEST, else ${XDG_CACHE_HOME:-~/.cache}/vmplane/guest,
+# DIR defaults to $VMPLANE_VM_GUEST, else ${XDG_CACHE_HOME:-~/.cache}/vmplane/guest,
 # which is where `vmplane serve --driver qemu` and the tests look. Everything
 # comes from Debian packages through `apt-get download` (no root needed, no
 # package is installed); the build takes a few seconds and is skipped when
 # DIR already holds a guest built from the same kernel by this script.
 set -eu
 
-out=${1:-${VMPLANE_GUEST:-${XDG_CACHE_HOME:-$HOME/.cache}/vmplane/guest}}
+out=${1:-${VMPLANE_VM_GUEST:-${XDG_CACHE_HOME:-$HOME/.cache}/vmplane/guest}}
 # The cloud kernel: an LZ4 bzImage that boots in about 2 s under TCG, and
 # still ships the two modules ACPI power-off needs (button.ko, evdev.ko).
 meta=${VMPLANE_GUEST_KERNEL:-linux-image-cloud-amd64}
