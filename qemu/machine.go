@@ -137,6 +137,29 @@ func (p *process) gone() bool {
 	}
 }
 
+// wait reports whether the process ends within d. It looks at the process
+// itself too, so it works on a closed Driver, which no longer watches.
+func (p *process) wait(ctx context.Context, d time.Duration) bool {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	tick := time.NewTicker(50 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		if p.gone() || (p.child == nil && !ours(p.pid, p.dir)) {
+			return true
+		}
+		select {
+		case <-p.exited:
+			return true
+		case <-ctx.Done():
+			return false
+		case <-t.C:
+			return false
+		case <-tick.C:
+		}
+	}
+}
+
 func (p *process) markExited() { p.once.Do(func() { close(p.exited) }) }
 
 func (p *process) qmp() *qmp.Conn {
@@ -179,16 +202,6 @@ func ours(pid int, dir string) bool {
 	return err == nil && cwd == dir
 }
 
-// readPid returns the pid QEMU wrote to the machine's pid file.
-func readPid(dir string) int {
-	b, err := os.ReadFile(filepath.Join(dir, pidFile))
-	if err != nil {
-		return 0
-	}
-	pid, _ := strconv.Atoi(strings.TrimSpace(string(b)))
-	return pid
-}
-
 // start runs QEMU with args in m's directory, in a session of its own so
 // that it outlives vmplane and no signal to vmplane's process group
 // reaches it.
@@ -219,15 +232,35 @@ func (d *Driver) start(m *machine, args []string) (*process, error) {
 	return p, nil
 }
 
-// adopt takes over a QEMU process found running in m's directory.
-func (d *Driver) adopt(m *machine) *process {
-	pid := readPid(m.dir)
+// adopt takes over the QEMU process found running in m's directory, if
+// any; pids maps directories to the processes running in them. The pid file
+// is not enough: QEMU writes it a moment after it starts.
+func (d *Driver) adopt(m *machine, pids map[string]int) *process {
+	pid := pids[m.dir]
 	if !ours(pid, m.dir) {
 		return nil
 	}
 	p := &process{pid: pid, dir: m.dir, exited: make(chan struct{})}
 	go d.attach(m, p)
 	return p
+}
+
+// processesIn maps each directory under root to the pid of a process
+// running in it.
+func processesIn(root string) map[string]int {
+	out := make(map[string]int)
+	entries, _ := os.ReadDir("/proc")
+	for _, e := range entries {
+		pid, err := strconv.Atoi(e.Name())
+		if err != nil {
+			continue
+		}
+		cwd, err := os.Readlink("/proc/" + e.Name() + "/cwd")
+		if err == nil && filepath.Dir(cwd) == root {
+			out[cwd] = pid
+		}
+	}
+	return out
 }
 
 // attach connects to p's QMP socket, retrying while QEMU starts, and

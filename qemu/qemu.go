@@ -235,6 +235,7 @@ func (d *Driver) scan() error {
 	if err != nil {
 		return err
 	}
+	pids := processesIn(d.cfg.Dir)
 	for _, e := range entries {
 		if !e.IsDir() {
 			continue
@@ -248,7 +249,7 @@ func (d *Driver) scan() error {
 			return err
 		}
 		m := &machine{key: rec.Key, dir: dir, rec: rec}
-		m.proc = d.adopt(m)
+		m.proc = d.adopt(m, pids)
 		if m.proc != nil {
 			d.log.Info("found running machine", "machine", m.key, "pid", m.proc.pid, "accel", rec.Accel)
 		}
@@ -680,25 +681,17 @@ func (d *Driver) kill(ctx context.Context, m *machine) error {
 		return nil
 	}
 	p.command(ctx, "quit")
-	t := time.NewTimer(d.cfg.QuitTimeout)
-	defer t.Stop()
-	select {
-	case <-p.exited:
+	if p.wait(ctx, d.cfg.QuitTimeout) {
 		return nil
-	case <-t.C:
-	case <-ctx.Done():
-		return ctx.Err()
 	}
 	p.kill()
-	t.Reset(10 * time.Second)
-	select {
-	case <-p.exited:
+	if p.wait(ctx, 10*time.Second) {
 		return nil
-	case <-t.C:
-		return fmt.Errorf("qemu: machine %s (pid %d) did not die", m.key, p.pid)
-	case <-ctx.Done():
-		return ctx.Err()
 	}
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	return fmt.Errorf("qemu: machine %s (pid %d) did not die", m.key, p.pid)
 }
 
 // tail returns the end of a log file, for error reports.

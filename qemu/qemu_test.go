@@ -126,6 +126,7 @@ func alive(pid int) bool {
 }
 
 func TestGuestSeesItsSpecAndPowersOffOnTheButtonAndSeesANewSpecAtNextBoot(t *testing.T) {
+	t.Parallel()
 	d, logs := newDriver(t, "", nil)
 	m := vmplane.Machine{Key: "test/i-1", Name: "one", VCPU: 1, MemoryMiB: 1024, Step: "op1/0"}
 	must(t, "provision", d.Provision, m)
@@ -172,6 +173,7 @@ func TestGuestSeesItsSpecAndPowersOffOnTheButtonAndSeesANewSpecAtNextBoot(t *tes
 }
 
 func TestRebootStartsAFreshGuestAndRemoveLeavesNothing(t *testing.T) {
+	t.Parallel()
 	d, _ := newDriver(t, "", nil)
 	m := vmplane.Machine{Key: "test/i-2", VCPU: 1, MemoryMiB: 512, Step: "op1/1"}
 	must(t, "power on", d.PowerOn, m)
@@ -204,6 +206,7 @@ func TestRebootStartsAFreshGuestAndRemoveLeavesNothing(t *testing.T) {
 }
 
 func TestPowerOffQuitsQEMUWhenTheGuestIgnoresTheButton(t *testing.T) {
+	t.Parallel()
 	// The press comes before the guest's acpid runs, so it is lost, and
 	// the button times out long before a second press.
 	d, logs := newDriver(t, "", func(c *qemu.Config) {
@@ -227,6 +230,7 @@ func TestPowerOffQuitsQEMUWhenTheGuestIgnoresTheButton(t *testing.T) {
 }
 
 func TestNewDriverTakesOverRunningMachinesAndSeesThemDie(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	d1, _ := newDriver(t, dir, nil)
 	a := vmplane.Machine{Key: "test/a", VCPU: 1, MemoryMiB: 512, Step: "a/1"}
@@ -282,9 +286,14 @@ func TestNewDriverTakesOverRunningMachinesAndSeesThemDie(t *testing.T) {
 }
 
 func TestMachineLimitRefusesABootBeyondIt(t *testing.T) {
+	t.Parallel()
 	d, _ := newDriver(t, "", func(c *qemu.Config) { c.MaxMachines = 1 })
 	a := vmplane.Machine{Key: "test/a", VCPU: 1, MemoryMiB: 512, Step: "a/1"}
-	must(t, "power on a", d.PowerOn, a)
+	var p *vmplane.Pending
+	if err := d.PowerOn(context.Background(), a); !errors.As(err, &p) {
+		t.Fatalf("power on a: %v, want it booting", err)
+	}
+	// a boots: its place is taken.
 	err := drive(t, "power on b", d.PowerOn, vmplane.Machine{Key: "test/b", VCPU: 1, MemoryMiB: 512, Step: "b/1"})
 	if e, ok := vmplane.AsError(err); !ok || e.Code != vmplane.EQUOTA {
 		t.Fatalf("second machine with a limit of one: %v, want EQUOTA", err)

@@ -9,6 +9,8 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"strconv"
+	"strings"
 	"sync"
 	"testing"
 
@@ -62,4 +64,28 @@ func build(guest string) error {
 		return fmt.Errorf("%s %s: %v\n%s", script, guest, err, out)
 	}
 	return nil
+}
+
+// Processes returns the pids of the live processes (QEMUs) whose working
+// directory is under dir, by directory: the driver runs each machine's
+// QEMU in that machine's directory.
+func Processes(t testing.TB, dir string) map[string][]int {
+	t.Helper()
+	entries, err := os.ReadDir("/proc")
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := make(map[string][]int)
+	for _, e := range entries {
+		pid, err := strconv.Atoi(e.Name())
+		if err != nil {
+			continue
+		}
+		cwd, err := os.Readlink(filepath.Join("/proc", e.Name(), "cwd"))
+		if err != nil || !strings.HasPrefix(cwd, dir+string(filepath.Separator)) {
+			continue
+		}
+		out[cwd] = append(out[cwd], pid)
+	}
+	return out
 }
