@@ -53,6 +53,9 @@ type sdkClient struct {
 	httpClient    *http.Client
 	// now is when the client signs; the SDK uses time.Now.
 	now func() time.Time
+	// edit, when set, changes the signed request before it is sent: tests
+	// use it to tamper with requests. The SDK has no such hook.
+	edit func(*http.Request)
 }
 
 func (c *sdkClient) apiCall(action string, request, response any) error {
@@ -74,6 +77,9 @@ func (c *sdkClient) apiCall(action string, request, response any) error {
 		"Content-Type":     "application/json",
 	}
 	body, err := json.Marshal(request)
+	if raw, ok := request.(rawBody); ok {
+		body, err = raw, nil
+	}
 	if err != nil {
 		return err
 	}
@@ -89,6 +95,9 @@ func (c *sdkClient) apiCall(action string, request, response any) error {
 	}
 	for k, v := range headers {
 		req.Header[k] = []string{v}
+	}
+	if c.edit != nil {
+		c.edit(req)
 	}
 	resp, err := c.httpClient.Do(req)
 	if err != nil {
@@ -134,6 +143,10 @@ func (c *sdkClient) sign(headers map[string]string, body []byte) string {
 	mac.Write([]byte(string2sign))
 	return fmt.Sprintf("%s Credential=%s, SignedHeaders=%s, Signature=%s", "ZC2-HMAC-SHA256", c.secretKeyID, signedHeaders, hex.EncodeToString(mac.Sum(nil)))
 }
+
+// rawBody is sent as it is, for tests of malformed bodies. The SDK always
+// sends what json.Marshal makes of a request struct.
+type rawBody []byte
 
 func sha256hex(s string) string {
 	b := sha256.Sum256([]byte(s))
