@@ -34,6 +34,7 @@ const maxBatch = 256
 
 // DB is a vmplane.Store in one SQLite file.
 type DB struct {
+	file  string
 	write *sql.DB // one connection: SQLite has one writer
 	read  *sql.DB
 	stmts statements
@@ -72,7 +73,7 @@ func Open(ctx context.Context, file string) (*DB, error) {
 		return nil, err
 	}
 	read.SetMaxOpenConns(4)
-	db := &DB{write: write, read: read, commits: make(chan *commit, maxBatch), stop: make(chan struct{}), done: make(chan struct{})}
+	db := &DB{file: file, write: write, read: read, commits: make(chan *commit, maxBatch), stop: make(chan struct{}), done: make(chan struct{})}
 	if err := db.migrate(ctx); err != nil {
 		db.write.Close()
 		db.read.Close()
@@ -85,6 +86,16 @@ func Open(ctx context.Context, file string) (*DB, error) {
 	}
 	go db.commitLoop()
 	return db, nil
+}
+
+// File is the database's file name.
+func (db *DB) File() string { return db.file }
+
+// Pragma reads a pragma on the write connection, for tests and diagnostics.
+func (db *DB) Pragma(ctx context.Context, name string) (string, error) {
+	var v string
+	err := db.write.QueryRowContext(ctx, "PRAGMA "+name).Scan(&v)
+	return v, err
 }
 
 // Close finishes pending commits and closes the database.
