@@ -36,7 +36,7 @@ func testCatalog() *vmplane.Catalog {
 }
 
 type harness struct {
-	t      *testing.T
+	t      testing.TB
 	svc    *vmplane.Service
 	db     *sqlite.DB
 	clock  *clock.Virtual
@@ -52,7 +52,7 @@ type harnessOptions struct {
 	clock   *clock.Virtual
 }
 
-func newHarness(t *testing.T, o harnessOptions) *harness {
+func newHarness(t testing.TB, o harnessOptions) *harness {
 	t.Helper()
 	if o.driver == nil {
 		o.driver = sim.New()

@@ -190,7 +190,12 @@ func (s *Service) restore(snap *Snapshot) {
 	}
 	for i := range snap.Instances {
 		in := &snap.Instances[i]
-		in.Op = running[instanceKey(in.Cloud, in.ID)]
+		// The row is not rewritten when an operation is accepted; the
+		// operation's own row carries the change.
+		if op := running[instanceKey(in.Cloud, in.ID)]; op != nil {
+			in.Op = op
+			in.UpdatedAt = maxTime(in.UpdatedAt, op.StepStartedAt)
+		}
 		s.putInstance(in)
 	}
 	for _, op := range s.ops {
@@ -617,6 +622,13 @@ func (s *Service) placement(cloud *Cloud, specID, imageID, zoneID string) (*Spec
 			Message: fmt.Sprintf("Spec %s is not offered in zone %s.", spec.ID, zone.ID)}
 	}
 	return spec, zone, nil
+}
+
+func maxTime(a, b time.Time) time.Time {
+	if a.After(b) {
+		return a
+	}
+	return b
 }
 
 func firstNonEmpty[T comparable](a, b T) T {
