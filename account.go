@@ -1,6 +1,9 @@
 package vmplane
 
-import "time"
+import (
+	"log/slog"
+	"time"
+)
 
 // Account owns instances. Its keys sign requests for every cloud, and its
 // project id is the project a cloud that scopes requests by project uses.
@@ -19,7 +22,12 @@ type Key struct {
 }
 
 // LogValue keeps secret keys out of logs.
-func (k Key) LogValue() any { return k.AccessKey }
+func (k Key) LogValue() slog.Value { return slog.StringValue(k.AccessKey) }
+
+// LogValue keeps an account's secret keys out of logs.
+func (a Account) LogValue() slog.Value {
+	return slog.GroupValue(slog.String("id", a.ID), slog.String("project", a.ProjectID))
+}
 
 // String keeps secret keys out of formatted output.
 func (k Key) String() string { return k.AccessKey + ":********" }

@@ -2,19 +2,16 @@ package vmplane_test
 
 import (
 	"context"
-	"path/filepath"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/vmplane/vmplane"
-	"github.com/vmplane/vmplane/clock"
 	"github.com/vmplane/vmplane/sim"
-	"github.com/vmplane/vmplane/sqlite"
 )
 
 // limitedDriver is the simulated hypervisor with a machine limit and a
-// way to report machines that stopped on their own.
+// way to stop machines behind the core's back.
 type limitedDriver struct {
 	*sim.Driver
 	max int
@@ -24,6 +21,10 @@ type limitedDriver struct {
 	changed func(key string)
 }
 
+func newLimitedDriver(max int) *limitedDriver {
+	return &limitedDriver{Driver: sim.New(), max: max, dead: make(map[string]bool)}
+}
+
 func (d *limitedDriver) MaxMachines() int { return d.max }
 
 func (d *limitedDriver) Watch(changed func(string)) { d.changed = changed }
@@ -31,16 +32,13 @@ func (d *limitedDriver) Watch(changed func(string)) { d.changed = changed }
 func (d *limitedDriver) Inspect(ctx context.Context, m vmplane.Machine) (vmplane.PowerState, error) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	if d.dead[m.Key] {
-		return vmplane.PowerStopped, nil
-	}
-	if sm, ok := d.Machine(m.Key); ok && sm.On {
+	if sm, ok := d.Machine(m.Key); ok && sm.On && !d.dead[m.Key] {
 		return vmplane.PowerRunning, nil
 	}
 	return vmplane.PowerStopped, nil
 }
 
-// kill makes a machine stop behind the core's back and tells the core.
+// kill stops a machine behind the core's back and tells the core.
 func (d *limitedDriver) kill(key string) {
 	d.mu.Lock()
 	d.dead[key] = true
@@ -48,84 +46,39 @@ func (d *limitedDriver) kill(key string) {
 	d.changed(key)
 }
 
-func openLimited(t *testing.T, max int) (*vmplane.Service, *limitedDriver, *clock.Virtual) {
-	t.Helper()
-	ctx := context.Background()
-	db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	drv := &limitedDriver{Driver: sim.New(), max: max, dead: make(map[string]bool)}
-	clk := clock.NewFrozen(time.Date(2025, 6, 11, 8, 0, 0, 0, time.UTC))
-	cloud := &vmplane.Cloud{Name: "test", Catalog: &vmplane.Catalog{Specs: []vmplane.Spec{{ID: "s1", VCPU: 1, MemoryMiB: 1024}}}}
-	svc, err := vmplane.Open(ctx, vmplane.Config{Store: db, Driver: drv, Clock: clk, Clouds: []*vmplane.Cloud{cloud}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { svc.Close() })
-	return svc, drv, clk
-}
-
-func settle(t *testing.T, svc *vmplane.Service, clk *clock.Virtual) {
-	t.Helper()
-	clk.Advance(time.Minute)
-	if err := svc.Settle(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-}
-
 func TestMachineLimitRefusesWhatWouldRunTooManyMachines(t *testing.T) {
-	svc, _, clk := openLimited(t, 2)
+	h := newHarness(t, harnessOptions{driver: newLimitedDriver(2)})
 	ctx := context.Background()
-	scope := vmplane.Scope{Cloud: "test", Account: vmplane.DefaultAccountID}
-	job, err := svc.CreateInstances(ctx, vmplane.InstanceCreate{Scope: scope, Names: []string{"a", "b"}, SpecID: "s1"})
+	job, err := h.svc.CreateInstances(ctx, vmplane.InstanceCreate{Scope: defaultScope, Names: []string{"a", "b"}, SpecID: "small"})
 	if err != nil {
 		t.Fatalf("two machines fit a limit of two: %v", err)
 	}
-	_, err = svc.CreateInstances(ctx, vmplane.InstanceCreate{Scope: scope, Names: []string{"c"}, SpecID: "s1"})
-	if vmplane.ErrorCode(err) != vmplane.EQUOTA {
-		t.Fatalf("a third machine: got %v, want EQUOTA", err)
-	}
-	settle(t, svc, clk)
+	_, err = h.svc.CreateInstances(ctx, vmplane.InstanceCreate{Scope: defaultScope, Names: []string{"c"}, SpecID: "small"})
+	wantCode(t, err, vmplane.EQUOTA)
+	h.advance(time.Minute)
 	a := job.Instances[0].ID
-	if _, err := svc.Submit(ctx, vmplane.OperationRequest{Scope: scope, Kind: vmplane.KindStop, InstanceIDs: []string{a}}); err != nil {
-		t.Fatalf("a stop frees no place but is always allowed: %v", err)
-	}
-	settle(t, svc, clk)
-	job, err = svc.CreateInstances(ctx, vmplane.InstanceCreate{Scope: scope, Names: []string{"c"}, SpecID: "s1"})
-	if err != nil {
+	h.mustSubmit(vmplane.KindStop, vmplane.ModeStrict, "", a) // frees a place
+	h.advance(time.Minute)
+	if _, err := h.svc.CreateInstances(ctx, vmplane.InstanceCreate{Scope: defaultScope, Names: []string{"c"}, SpecID: "small"}); err != nil {
 		t.Fatalf("after a stop, a machine fits again: %v", err)
 	}
-	_, err = svc.Submit(ctx, vmplane.OperationRequest{Scope: scope, Kind: vmplane.KindStart, InstanceIDs: []string{a}})
-	if e, ok := vmplane.AsError(err); !ok || e.Code != vmplane.EQUOTA || e.Subject != "machines" {
-		t.Fatalf("starting a machine beyond the limit: got %v, want EQUOTA on machines", err)
+	_, err = h.submit(vmplane.KindStart, vmplane.ModeStrict, "", a)
+	if e := wantCode(t, err, vmplane.EQUOTA); e.Subject != "machines" {
+		t.Errorf("subject %q, want machines", e.Subject)
 	}
 }
 
 func TestMachineStoppedBehindTheCoresBackIsRecordedStopped(t *testing.T) {
-	svc, drv, clk := openLimited(t, 0)
-	ctx := context.Background()
-	scope := vmplane.Scope{Cloud: "test", Account: vmplane.DefaultAccountID}
-	job, err := svc.CreateInstances(ctx, vmplane.InstanceCreate{Scope: scope, Names: []string{"a"}, SpecID: "s1"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	settle(t, svc, clk)
-	id := job.Instances[0].ID
-	drv.kill("test/" + id)
-	deadline := time.Now().Add(10 * time.Second)
-	for {
-		in, err := svc.FindInstanceByID(ctx, scope, id)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if in.Power == vmplane.PowerStopped {
-			return
-		}
+	drv := newLimitedDriver(0)
+	h := newHarness(t, harnessOptions{driver: drv})
+	in := h.seed(vmplane.PowerStopped)
+	h.mustSubmit(vmplane.KindStart, vmplane.ModeStrict, "", in.ID)
+	h.advance(time.Minute)
+	drv.kill(testCloud + "/" + in.ID)
+	// The core records it from a goroutine; poll its outcome.
+	for deadline := time.Now().Add(10 * time.Second); h.get(in.ID).Power != vmplane.PowerStopped; time.Sleep(5 * time.Millisecond) {
 		if time.Now().After(deadline) {
-			t.Fatalf("instance is %s, want stopped once its machine died", in.Power)
+			t.Fatalf("instance is %s, want stopped once its machine died", h.get(in.ID).Power)
 		}
-		time.Sleep(10 * time.Millisecond) // polling the outcome of a goroutine, not waiting for time
 	}
 }

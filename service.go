@@ -1,6 +1,7 @@
 package vmplane
 
 import (
+	"cmp"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
@@ -136,6 +137,9 @@ func Open(ctx context.Context, cfg Config) (*Service, error) {
 		return nil, fmt.Errorf("load state: %w", err)
 	}
 	s.restore(snap)
+	if err := s.restoreJobs(ctx); err != nil {
+		return nil, fmt.Errorf("load jobs: %w", err)
+	}
 	if err := s.ensureDefaultAccount(ctx); err != nil {
 		return nil, err
 	}
@@ -190,7 +194,12 @@ func (s *Service) restore(snap *Snapshot) {
 	}
 	for i := range snap.Instances {
 		in := &snap.Instances[i]
-		in.Op = running[instanceKey(in.Cloud, in.ID)]
+		// The row is not rewritten when an operation is accepted; the
+		// operation's own row carries the change.
+		if op := running[instanceKey(in.Cloud, in.ID)]; op != nil {
+			in.Op = op
+			in.UpdatedAt = maxTime(in.UpdatedAt, op.StepStartedAt)
+		}
 		s.putInstance(in)
 	}
 	for _, op := range s.ops {
@@ -199,6 +208,27 @@ func (s *Service) restore(snap *Snapshot) {
 	for _, in := range s.instances {
 		s.worker.scheduleChange(in)
 	}
+}
+
+// restoreJobs puts back in the job cache the finished operations of every
+// job that still runs, so that a job is never seen half.
+func (s *Service) restoreJobs(ctx context.Context) error {
+	jobs := make(map[[2]string]bool)
+	for _, op := range s.ops {
+		jobs[[2]string{op.Cloud, op.JobID}] = true
+	}
+	for j := range jobs {
+		ops, err := s.store.FindOperations(ctx, OperationFilter{Cloud: j[0], JobID: j[1]})
+		if err != nil {
+			return err
+		}
+		for i := range ops {
+			if ops[i].Done() {
+				s.jobs.put(&ops[i])
+			}
+		}
+	}
+	return nil
 }
 
 // reconcile asks a driver that can inspect machines about every idle
@@ -493,7 +523,7 @@ func (s *Service) Operations(ctx context.Context, scope Scope) []Operation {
 			out = append(out, *op)
 		}
 	}
-	slices.SortFunc(out, func(a, b Operation) int { return int(a.Seq - b.Seq) })
+	slices.SortFunc(out, func(a, b Operation) int { return cmp.Compare(a.Seq, b.Seq) })
 	return out
 }
 
@@ -626,6 +656,13 @@ func (s *Service) placement(cloud *Cloud, specID, imageID, zoneID string) (*Spec
 			Message: fmt.Sprintf("Spec %s is not offered in zone %s.", spec.ID, zone.ID)}
 	}
 	return spec, zone, nil
+}
+
+func maxTime(a, b time.Time) time.Time {
+	if a.After(b) {
+		return a
+	}
+	return b
 }
 
 func firstNonEmpty[T comparable](a, b T) T {
@@ -869,6 +906,11 @@ func (s *Service) seed(t *txn, sd InstanceSeed) (*Instance, error) {
 		DiskType: firstNonEmpty(sd.DiskType, spec.DiskType), DiskGiB: firstNonEmpty(sd.DiskGiB, spec.DiskGiB), ImageID: sd.ImageID,
 		Region: zone.Region, Zone: zone.ID, Charge: charge, PeriodMonths: sd.Period, Power: power, Protected: sd.Protected,
 		CreatedAt: sd.CreatedAt, UpdatedAt: t.now, Attrs: sd.Attrs, Scheduled: sd.Scheduled,
+	}
+	if in.Scheduled != nil && in.Scheduled.Order == "" {
+		c := *in.Scheduled
+		c.Order = cloud.jobID(t.nextSeq())
+		in.Scheduled = &c
 	}
 	if in.CreatedAt.IsZero() {
 		in.CreatedAt = t.now

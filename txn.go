@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"time"
 )
 
@@ -156,7 +157,12 @@ func (t *txn) changes() *Changes {
 		c.Accounts = append(c.Accounts, *t.accounts[id])
 	}
 	for _, key := range t.instOrder {
-		c.Instances = append(c.Instances, *t.inst[key])
+		// An instance whose only change is the operation now in flight
+		// needs no write: the operation's row says it all (see restore).
+		// Skipping it halves the pages an accepted operation dirties.
+		if in := t.inst[key]; !sameRecord(in, t.s.instances[key]) {
+			c.Instances = append(c.Instances, *in)
+		}
 	}
 	for _, op := range t.ops {
 		c.Operations = append(c.Operations, *op)
@@ -192,11 +198,12 @@ func (s *Service) mutate(ctx context.Context, plan func(t *txn) error) (*txn, er
 		s.reserved[k] = true
 	}
 	s.seq = max(s.seq, t.seq)
+	changes := t.changes() // reads the live state: under the lock
 	s.mu.Unlock()
 
 	// Once started, a commit is seen through: abandoning it on a client's
 	// disconnect would leave memory and store disagreeing.
-	err := s.store.Commit(context.WithoutCancel(ctx), t.changes())
+	err := s.store.Commit(context.WithoutCancel(ctx), changes)
 
 	s.mu.Lock()
 	for _, k := range holds {
@@ -327,4 +334,22 @@ func machineOn(in *Instance) int {
 		}
 	}
 	return 0
+}
+
+// sameRecord reports whether a and b store the same row: they differ at most
+// in the operation in flight and the update time.
+func sameRecord(a, b *Instance) bool {
+	if a == nil || b == nil {
+		return false
+	}
+	return a.ID == b.ID && a.Seq == b.Seq && a.Cloud == b.Cloud && a.Account == b.Account && a.Name == b.Name &&
+		a.SpecID == b.SpecID && a.VCPU == b.VCPU && a.MemoryMiB == b.MemoryMiB && a.DiskType == b.DiskType &&
+		a.DiskGiB == b.DiskGiB && a.ImageID == b.ImageID && a.Region == b.Region && a.Zone == b.Zone &&
+		a.Charge == b.Charge && a.PeriodMonths == b.PeriodMonths && a.Power == b.Power && a.Protected == b.Protected &&
+		a.CreatedAt.Equal(b.CreatedAt) && a.LaunchedAt.Equal(b.LaunchedAt) &&
+		ptrEqual(a.Scheduled, b.Scheduled) && ptrEqual(a.Last, b.Last) && maps.Equal(a.Attrs, b.Attrs)
+}
+
+func ptrEqual[T comparable](a, b *T) bool {
+	return a == b || (a != nil && b != nil && *a == *b)
 }

@@ -222,7 +222,9 @@ func (w *worker) step(ctx context.Context, e entry) {
 		w.mu.Unlock()
 		if n < maxAttempts {
 			s.log.Warn("driver step failed, retrying", "operation", op.ID, "instance", op.InstanceID, "action", op.Current().Action, "attempt", n, "err", err)
-			w.push(entry{at: now.Add(backoff(n)), key: e.key, step: e.step})
+			// Counted from when this attempt was due, so that a jump of the
+			// clock runs every retry it covers, as it does steps.
+			w.push(entry{at: e.at.Add(backoff(n)), key: e.key, step: e.step})
 			return
 		}
 		s.log.Error("driver step failed", "operation", op.ID, "instance", op.InstanceID, "action", op.Current().Action, "err", err)

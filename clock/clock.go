@@ -116,18 +116,20 @@ func (c *Virtual) Resume() {
 type State struct {
 	Frozen bool      `json:"frozen"`
 	Now    time.Time `json:"now"`
+	// Offset is how far a running clock is ahead of the system clock.
+	Offset time.Duration `json:"offset,omitempty"`
 }
 
 // State returns the clock's current state.
 func (c *Virtual) State() State {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	return State{Frozen: c.frozen, Now: c.now()}
+	return State{Frozen: c.frozen, Now: c.now(), Offset: c.offset}
 }
 
-// Restore puts the clock back in a saved state. A running clock resumes at
-// the saved time or the system time, whichever is later, so that time never
-// goes backwards across a restart.
+// Restore puts the clock back in a saved state. A running clock keeps its
+// offset from the system clock, so time passes while vmplane is down, but it
+// never resumes before the saved time.
 func (c *Virtual) Restore(s State) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -135,7 +137,7 @@ func (c *Virtual) Restore(s State) {
 		c.frozen, c.at = true, s.Now
 	} else {
 		c.frozen = false
-		c.offset = max(0, s.Now.Sub(c.system()))
+		c.offset = max(s.Offset, s.Now.Sub(c.system()))
 	}
 	c.jumped()
 }

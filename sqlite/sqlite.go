@@ -2,8 +2,8 @@
 // the pure-Go modernc.org/sqlite driver so that no C toolchain is needed.
 //
 // Commits are grouped: concurrent Commit calls are applied in one
-// transaction, each inside its own savepoint, so a burst of requests costs
-// one fsync while each still fails or succeeds on its own.
+// transaction, so a burst of requests costs one fsync, while each commit
+// still fails or succeeds on its own.
 package sqlite
 
 import (
@@ -34,6 +34,7 @@ const maxBatch = 256
 
 // DB is a vmplane.Store in one SQLite file.
 type DB struct {
+	file  string
 	write *sql.DB // one connection: SQLite has one writer
 	read  *sql.DB
 	stmts statements
@@ -54,7 +55,7 @@ type commit struct {
 // pragmas every connection needs, in the form the driver reads them.
 func DSN(file string) string {
 	return "file:" + file + "?_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)&_pragma=foreign_keys(1)" +
-		"&_pragma=busy_timeout(10000)&_txlock=immediate"
+		"&_pragma=busy_timeout(10000)&_pragma=cache_size(-65536)&_pragma=temp_store(2)&_txlock=immediate"
 }
 
 // Open opens (creating if needed) the database at file and migrates it.
@@ -72,7 +73,7 @@ func Open(ctx context.Context, file string) (*DB, error) {
 		return nil, err
 	}
 	read.SetMaxOpenConns(4)
-	db := &DB{write: write, read: read, commits: make(chan *commit, maxBatch), stop: make(chan struct{}), done: make(chan struct{})}
+	db := &DB{file: file, write: write, read: read, commits: make(chan *commit, maxBatch), stop: make(chan struct{}), done: make(chan struct{})}
 	if err := db.migrate(ctx); err != nil {
 		db.write.Close()
 		db.read.Close()
@@ -85,6 +86,16 @@ func Open(ctx context.Context, file string) (*DB, error) {
 	}
 	go db.commitLoop()
 	return db, nil
+}
+
+// File is the database's file name.
+func (db *DB) File() string { return db.file }
+
+// Pragma reads a pragma on the write connection, for tests and diagnostics.
+func (db *DB) Pragma(ctx context.Context, name string) (string, error) {
+	var v string
+	err := db.write.QueryRowContext(ctx, "PRAGMA "+name).Scan(&v)
+	return v, err
 }
 
 // Close finishes pending commits and closes the database.
@@ -180,48 +191,38 @@ func (db *DB) commitLoop() {
 	}
 }
 
-// commitBatch applies each commit in its own savepoint and commits them
-// all with one fsync.
+// commitBatch applies the commits of a batch in one transaction, with one
+// fsync. Commits rarely fail (the core resolves conflicts before it
+// commits), so the batch is tried whole first; if any part of it fails, each
+// commit is retried in a transaction of its own, so that it succeeds or
+// fails on its own merits.
 func (db *DB) commitBatch(batch []*commit) {
-	ctx := context.Background()
-	errs := make([]error, len(batch))
-	fail := func(err error) {
-		for _, c := range batch {
-			c.err <- err
+	if len(batch) > 1 {
+		if err := db.commitTx(batch); err == nil {
+			for _, c := range batch {
+				c.err <- nil
+			}
+			return
 		}
 	}
+	for _, c := range batch {
+		c.err <- db.commitTx([]*commit{c})
+	}
+}
+
+func (db *DB) commitTx(batch []*commit) error {
+	ctx := context.Background()
 	tx, err := db.write.BeginTx(ctx, nil)
 	if err != nil {
-		fail(err)
-		return
+		return err
 	}
-	for i, c := range batch {
-		if _, err := tx.ExecContext(ctx, "SAVEPOINT c"); err != nil {
-			tx.Rollback()
-			fail(err)
-			return
-		}
+	for _, c := range batch {
 		if err := db.stmts.apply(ctx, tx, c.changes); err != nil {
-			errs[i] = formatError(err)
-			if _, err := tx.ExecContext(ctx, "ROLLBACK TO c"); err != nil {
-				tx.Rollback()
-				fail(err)
-				return
-			}
-		}
-		if _, err := tx.ExecContext(ctx, "RELEASE c"); err != nil {
 			tx.Rollback()
-			fail(err)
-			return
+			return formatError(err)
 		}
 	}
-	if err := tx.Commit(); err != nil {
-		fail(err)
-		return
-	}
-	for i, c := range batch {
-		c.err <- errs[i]
-	}
+	return tx.Commit()
 }
 
 // formatError maps a constraint violation to the domain error it stands for.

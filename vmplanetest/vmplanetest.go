@@ -7,6 +7,7 @@ package vmplanetest
 import (
 	"context"
 	"encoding/binary"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"sync/atomic"
@@ -48,6 +49,8 @@ type Options struct {
 	DataDir string
 	// AdminToken protects the admin API.
 	AdminToken string
+	// Logger receives the server's logs (default: discarded).
+	Logger *slog.Logger
 }
 
 // Server is a running test server.
@@ -75,7 +78,7 @@ func NewServer(t testing.TB, opts Options) *Server {
 	srv, err := server.New(context.Background(), server.Options{
 		DataDir: opts.DataDir, AccessKey: AccessKey, SecretKey: SecretKey, ProjectID: ProjectID,
 		TimeScale: opts.TimeScale, Durations: opts.Durations, Driver: opts.Driver, AdminToken: opts.AdminToken,
-		Clock: clock.NewFrozen(opts.Start), WallClock: opts.WallClock,
+		Clock: clock.NewFrozen(opts.Start), WallClock: opts.WallClock, Logger: opts.Logger,
 		NewRequestID: func() [16]byte {
 			// Deterministic, yet shaped like a random (version 4) UUID.
 			var id [16]byte
@@ -153,6 +156,15 @@ func (t handlerTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 	w := httptest.NewRecorder()
 	r = r.Clone(r.Context())
 	r.RemoteAddr, r.RequestURI = "127.0.0.1:1", r.URL.RequestURI()
+	// A server canonicalizes header names as it parses them; clients that
+	// set raw lower-case keys (the Zenlayer SDK does) must look the same here.
+	header := make(http.Header, len(r.Header))
+	for k, v := range r.Header {
+		for _, s := range v {
+			header.Add(k, s)
+		}
+	}
+	r.Header = header
 	if r.Host == "" {
 		r.Host = r.URL.Host
 	}

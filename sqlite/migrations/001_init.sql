@@ -17,7 +17,7 @@ CREATE INDEX access_keys_account ON access_keys (account_id);
 CREATE TABLE instances (
 	cloud         TEXT NOT NULL,
 	id            TEXT NOT NULL,
-	seq           INTEGER NOT NULL UNIQUE,
+	seq           INTEGER NOT NULL,
 	account_id    TEXT NOT NULL REFERENCES accounts (id),
 	name          TEXT NOT NULL,
 	spec          TEXT NOT NULL,
@@ -39,7 +39,7 @@ CREATE TABLE instances (
 	last_op       TEXT, -- JSON OperationSummary
 	attrs         TEXT, -- JSON object of strings
 	PRIMARY KEY (cloud, id)
-) STRICT;
+) STRICT, WITHOUT ROWID;
 CREATE INDEX instances_live ON instances (seq) WHERE power <> 'deleted';
 
 -- Operations are the durable queue the worker drains. A running operation
@@ -47,7 +47,7 @@ CREATE INDEX instances_live ON instances (seq) WHERE power <> 'deleted';
 CREATE TABLE operations (
 	cloud           TEXT NOT NULL,
 	id              TEXT NOT NULL,
-	seq             INTEGER NOT NULL UNIQUE,
+	seq             INTEGER NOT NULL,
 	job_id          TEXT NOT NULL,
 	account_id      TEXT NOT NULL,
 	instance_id     TEXT NOT NULL,
@@ -69,12 +69,12 @@ CREATE TABLE operations (
 	fault           TEXT, -- JSON Fault
 	PRIMARY KEY (cloud, id),
 	CHECK ((state = 'running') = (finished_at IS NULL))
-) STRICT;
+) STRICT, WITHOUT ROWID;
 -- One operation in flight per instance: the store's own guard on the core's.
+-- It also serves the load of running operations. Every index costs each
+-- write, so there is no other but the one jobs are looked up by.
 CREATE UNIQUE INDEX operations_one_running ON operations (cloud, instance_id) WHERE state = 'running';
-CREATE INDEX operations_due ON operations (due_at) WHERE state = 'running';
 CREATE INDEX operations_job ON operations (cloud, job_id);
-CREATE INDEX operations_instance ON operations (cloud, instance_id, seq);
 
 -- Small named values: the sequence, the clock, ...
 CREATE TABLE settings (

@@ -1,0 +1,212 @@
+package admin_test
+
+import (
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/vmplane/vmplane"
+	"github.com/vmplane/vmplane/admin"
+	"github.com/vmplane/vmplane/vmplanetest"
+)
+
+// call sends one admin request and returns the status and decoded body.
+func call(t *testing.T, srv *vmplanetest.Server, method, path, body string, header ...string) (int, map[string]any) {
+	t.Helper()
+	req, _ := http.NewRequest(method, srv.URL()+admin.Prefix+path, strings.NewReader(body))
+	for i := 0; i+1 < len(header); i += 2 {
+		req.Header.Set(header[i], header[i+1])
+	}
+	resp, err := srv.HTTPClient().Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	data, _ := io.ReadAll(resp.Body)
+	var out map[string]any
+	if err := json.Unmarshal(data, &out); err != nil {
+		t.Fatalf("%s %s: not JSON: %s", method, path, data)
+	}
+	return resp.StatusCode, out
+}
+
+func mustCall(t *testing.T, srv *vmplanetest.Server, method, path, body string) map[string]any {
+	t.Helper()
+	status, out := call(t, srv, method, path, body)
+	if status != 200 {
+		t.Fatalf("%s %s: %d %v", method, path, status, out)
+	}
+	return out
+}
+
+// seedCatalog gives the ncloud cloud a spec of the test's own, so these
+// tests do not depend on a cloud's embedded catalog.
+func seedSpec(t *testing.T, srv *vmplanetest.Server) string {
+	t.Helper()
+	cat := srv.Service.Catalog("ncloud")
+	if len(cat.Specs) == 0 {
+		*cat = vmplane.Catalog{Specs: []vmplane.Spec{{ID: "t1", VCPU: 1, MemoryMiB: 1024, ResizeGroup: "g"}, {ID: "t2", VCPU: 2, MemoryMiB: 2048, ResizeGroup: "g"}}}
+	}
+	return cat.Specs[0].ID
+}
+
+func TestTokenIsRequiredWhenSet(t *testing.T) {
+	srv := vmplanetest.NewServer(t, vmplanetest.Options{AdminToken: "s3cret"})
+	if status, out := call(t, srv, "GET", "clock", ""); status != 401 || out["error"] == nil {
+		t.Fatalf("without token: %d %v", status, out)
+	}
+	if status, _ := call(t, srv, "GET", "clock", "", "Authorization", "Bearer wrong"); status != 401 {
+		t.Fatalf("wrong token: %d", status)
+	}
+	if status, _ := call(t, srv, "GET", "clock", "", "Authorization", "Bearer s3cret"); status != 200 {
+		t.Fatalf("right token: %d", status)
+	}
+}
+
+func TestWithoutATokenOnlyLoopbackIsServed(t *testing.T) {
+	srv := vmplanetest.NewServer(t, vmplanetest.Options{NoListener: true})
+	for addr, want := range map[string]int{"127.0.0.1:5000": 200, "[::1]:5000": 200, "10.1.2.3:5000": 403} {
+		req := httptest.NewRequest("GET", admin.Prefix+"clock", nil)
+		req.RemoteAddr = addr
+		w := httptest.NewRecorder()
+		srv.Handler().ServeHTTP(w, req)
+		if w.Code != want {
+			t.Errorf("peer %s: %d, want %d", addr, w.Code, want)
+		}
+	}
+}
+
+func TestSeedListAndClock(t *testing.T) {
+	srv := vmplanetest.NewServer(t, vmplanetest.Options{})
+	spec := seedSpec(t, srv)
+	out := mustCall(t, srv, "POST", "instances", "instances:\n  - {cloud: ncloud, spec: "+spec+", power: running, operation: {kind: stop}}\n  - {cloud: ncloud, spec: "+spec+", power: stopped}\n")
+	if out["total"] != 2.0 {
+		t.Fatalf("seed: %v", out)
+	}
+	list := mustCall(t, srv, "GET", "instances?cloud=ncloud", "")
+	insts := list["instances"].([]any)
+	first := insts[0].(map[string]any)
+	if len(insts) != 2 || first["operation"] == nil || first["power"] != "running" {
+		t.Fatalf("list: %v", list)
+	}
+	if ops := mustCall(t, srv, "GET", "operations", "")["operations"].([]any); len(ops) != 1 {
+		t.Fatalf("operations: %v", ops)
+	}
+
+	clock := mustCall(t, srv, "GET", "clock", "")
+	if clock["running"] != false || clock["now"] != vmplanetest.Epoch.Format(time.RFC3339) {
+		t.Fatalf("clock: %v", clock)
+	}
+	clock = mustCall(t, srv, "POST", "clock/advance", `{"duration":"3s"}`)
+	if clock["now"] != vmplanetest.Epoch.Add(3*time.Second).Format(time.RFC3339) {
+		t.Fatalf("advanced clock: %v", clock)
+	}
+	// Advancing waits for the work it made due: the stop is done.
+	in, _ := srv.Service.FindInstanceByID(t.Context(), vmplane.Scope{Cloud: "ncloud"}, first["id"].(string))
+	if in.Power != vmplane.PowerStopped || in.Op != nil {
+		t.Fatalf("after advance: %+v", in)
+	}
+	if status, _ := call(t, srv, "POST", "clock/advance", `{"duration":"-1s"}`); status != 400 {
+		t.Fatalf("negative advance: %d", status)
+	}
+	if status, _ := call(t, srv, "POST", "clock", `{"now":"2000-01-01T00:00:00Z"}`); status != 400 {
+		t.Fatalf("setting the clock back: %d", status)
+	}
+	mustCall(t, srv, "POST", "clock", `{"now":"2030-01-01T00:00:00Z"}`)
+	if clock := mustCall(t, srv, "POST", "clock/resume", ""); clock["running"] != true {
+		t.Fatalf("resume: %v", clock)
+	}
+	if clock := mustCall(t, srv, "POST", "clock/freeze", ""); clock["running"] != false {
+		t.Fatalf("freeze: %v", clock)
+	}
+}
+
+func TestBadSeedsAreRefusedWithoutChanges(t *testing.T) {
+	srv := vmplanetest.NewServer(t, vmplanetest.Options{})
+	spec := seedSpec(t, srv)
+	for _, body := range []string{
+		"instances: [{cloud: nowhere, spec: " + spec + "}]",
+		"instances: [{cloud: ncloud, spec: nope}]",
+		"instances: [{cloud: ncloud, spec: " + spec + ", power: dancing}]",
+		"instances: [{cloud: ncloud, spec: " + spec + "}, {cloud: ncloud, spec: " + spec + ", power: stopped, operation: {kind: stop}}]",
+		"instances: {not: a list}",
+		"{{{",
+	} {
+		status, out := call(t, srv, "POST", "instances", body)
+		if status < 400 || status >= 500 || out["error"] == nil {
+			t.Errorf("%q: %d %v", body, status, out)
+		}
+	}
+	if _, total, _ := srv.Service.FindInstances(t.Context(), vmplane.InstanceFilter{}); total != 0 {
+		t.Fatalf("a refused fixture left %d instances", total)
+	}
+}
+
+func TestFaultRulesThroughTheAPI(t *testing.T) {
+	srv := vmplanetest.NewServer(t, vmplanetest.Options{})
+	spec := seedSpec(t, srv)
+	rule := mustCall(t, srv, "POST", "faults", `{"kind":"start","effect":"hang","count":2}`)
+	if rule["id"] == "" || rule["count"] != 2.0 {
+		t.Fatalf("rule: %v", rule)
+	}
+	mustCall(t, srv, "POST", "faults", `{"kind":"stop","effect":"delay","duration":"10m"}`)
+	if status, _ := call(t, srv, "POST", "faults", `{"effect":"delay","duration":"soon"}`); status != 400 {
+		t.Fatalf("bad duration: %d", status)
+	}
+	if rules := mustCall(t, srv, "GET", "faults", "")["faults"].([]any); len(rules) != 2 {
+		t.Fatalf("faults: %v", rules)
+	}
+	mustCall(t, srv, "POST", "instances", "instances: [{cloud: ncloud, spec: "+spec+", power: stopped}]")
+	in, _, _ := srv.Service.FindInstances(t.Context(), vmplane.InstanceFilter{Scope: vmplane.Scope{Cloud: "ncloud"}})
+	if _, err := srv.Service.Submit(t.Context(), vmplane.OperationRequest{Scope: vmplane.Scope{Cloud: "ncloud", Account: "default"}, Kind: vmplane.KindStart, InstanceIDs: []string{in[0].ID}}); err != nil {
+		t.Fatal(err)
+	}
+	srv.Advance(time.Hour)
+	released := mustCall(t, srv, "POST", "operations/release", "")["released"].([]any)
+	if len(released) != 1 {
+		t.Fatalf("released: %v", released)
+	}
+	srv.Advance(3 * time.Second)
+	if got, _ := srv.Service.FindInstanceByID(t.Context(), vmplane.Scope{Cloud: "ncloud"}, in[0].ID); got.Power != vmplane.PowerRunning {
+		t.Fatalf("after release: %+v", got)
+	}
+	mustCall(t, srv, "DELETE", "faults/"+rule["id"].(string), "")
+	if status, _ := call(t, srv, "DELETE", "faults/"+rule["id"].(string), ""); status != 404 {
+		t.Fatalf("deleting twice: %d", status)
+	}
+	mustCall(t, srv, "DELETE", "faults", "")
+	if rules := mustCall(t, srv, "GET", "faults", "")["faults"].([]any); len(rules) != 0 {
+		t.Fatalf("faults left: %v", rules)
+	}
+}
+
+func TestResetRemovesEverythingButTheDefaultAccount(t *testing.T) {
+	srv := vmplanetest.NewServer(t, vmplanetest.Options{})
+	spec := seedSpec(t, srv)
+	mustCall(t, srv, "POST", "accounts", `{"id":"team-b"}`)
+	mustCall(t, srv, "POST", "instances", "instances: [{cloud: ncloud, spec: "+spec+", account: team-b}]")
+	mustCall(t, srv, "POST", "reset", "")
+	accts := mustCall(t, srv, "GET", "accounts", "")["accounts"].([]any)
+	if len(accts) != 1 || accts[0].(map[string]any)["id"] != "default" {
+		t.Fatalf("accounts after reset: %v", accts)
+	}
+	keys := accts[0].(map[string]any)["keys"].([]any)
+	if keys[0].(map[string]any)["accessKey"] != vmplanetest.AccessKey {
+		t.Fatalf("default key changed: %v", keys)
+	}
+	if _, total, _ := srv.Service.FindInstances(t.Context(), vmplane.InstanceFilter{}); total != 0 {
+		t.Fatalf("instances after reset: %d", total)
+	}
+}
+
+func TestUnknownAdminPathIsAJSONError(t *testing.T) {
+	srv := vmplanetest.NewServer(t, vmplanetest.Options{})
+	status, out := call(t, srv, "GET", "nothing/here", "")
+	if status != 404 || out["error"].(map[string]any)["code"] != "not_found" {
+		t.Fatalf("%d %v", status, out)
+	}
+}
