@@ -708,8 +708,7 @@ func (s *Service) submit(ctx context.Context, req OperationRequest, dryRun bool)
 // admit checks one instance for req and, if it may proceed, starts its operation.
 func (s *Service) admit(t *txn, cloud *Cloud, in *Instance, req OperationRequest, job *Job) error {
 	if in.Op != nil {
-		return &Error{Code: EBUSY, ID: in.ID, Kind: in.Op.Kind, State: in.Power,
-			Message: fmt.Sprintf("Instance %s is busy with another operation (%s).", in.ID, in.Op.Kind)}
+		return busy(in)
 	}
 	tr, err := FindTransition(req.Kind, req.Mode, in.Power)
 	if err != nil {
@@ -733,6 +732,13 @@ func (s *Service) admit(t *txn, cloud *Cloud, in *Instance, req OperationRequest
 	n := *in
 	t.startOperation(job, &n, tr, req, s.faults.take(req.Cloud, req.Kind, in.ID))
 	return nil
+}
+
+// busy is the refusal of an instance with an operation in flight; it names
+// that operation's kind, which clouds render differently.
+func busy(in *Instance) *Error {
+	return &Error{Code: EBUSY, ID: in.ID, Kind: in.Op.Kind, State: in.Power,
+		Message: fmt.Sprintf("Instance %s is busy with another operation (%s).", in.ID, in.Op.Kind)}
 }
 
 // checkResize holds the rules common to every cloud for a change of spec.
@@ -775,7 +781,7 @@ func (s *Service) ScheduleResize(ctx context.Context, scope Scope, id string, ch
 			return err
 		}
 		if cur.Op != nil {
-			return &Error{Code: EBUSY, ID: id, Kind: cur.Op.Kind, State: cur.Power, Message: fmt.Sprintf("Instance %s is busy with another operation (%s).", id, cur.Op.Kind)}
+			return busy(cur)
 		}
 		if err := s.checkResize(cloud, cur, change.SpecID); err != nil {
 			return err
