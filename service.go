@@ -188,6 +188,7 @@ func (s *Service) restore(snap *Snapshot) {
 		s.jobs.put(op)
 		s.observer.OperationStarted(op)
 	}
+	s.instances = make(map[string]*Instance, len(snap.Instances))
 	for i := range snap.Instances {
 		in := &snap.Instances[i]
 		// The row is not rewritten when an operation is accepted; the
