@@ -1,0 +1,480 @@
+package huawei
+
+import (
+	"cmp"
+	"encoding/json"
+	"fmt"
+	"math"
+	"net/http"
+	"net/netip"
+	"slices"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/vmplane/vmplane"
+	"github.com/vmplane/vmplane/access"
+)
+
+func (h *Handler) showServer(w http.ResponseWriter, c *call) error {
+	in, err := h.svc.FindInstanceByID(c.r.Context(), c.scope, c.r.PathValue("server_id"))
+	if err != nil {
+		return err
+	}
+	return reply(w, c, http.StatusOK, struct {
+		Server serverDetail `json:"server"`
+	}{detailOf(&in, c.account, h.svc.Catalog(cloudName), h.svc.Now())})
+}
+
+// listServers serves GET /v1/{project_id}/cloudservers/detail: offset is a
+// page number (1 when 0 or absent), limit a page size (25 by default, at
+// most 1000), count the number of matches. Newest servers come first
+// (UNVERIFIED). server_id, a comma-separated list, overrides every other
+// filter, as on ECS.
+func (h *Handler) listServers(w http.ResponseWriter, c *call) error {
+	q := c.r.URL.Query()
+	page, err := intParam(q, "offset", 1, 0, math.MaxInt32)
+	if err != nil {
+		return err
+	}
+	limit, err := intParam(q, "limit", 25, 0, 1000)
+	if err != nil {
+		return err
+	}
+	page, limit = max(page, 1), cmp.Or(limit, 25)
+	now := h.svc.Now()
+	f := vmplane.InstanceFilter{
+		Scope:   c.scope,
+		Compare: func(a, b *vmplane.Instance) int { return cmp.Compare(b.Seq, a.Seq) },
+		Offset:  min((page-1)*limit, math.MaxInt32), Limit: limit,
+	}
+	if ids := q.Get("server_id"); ids != "" {
+		f.IDs = strings.Split(ids, ",")
+	} else {
+		f.Match = serverFilter(q.Get, now)
+	}
+	list, total, err := h.svc.FindInstances(c.r.Context(), f)
+	if err != nil {
+		return err
+	}
+	cat := h.svc.Catalog(cloudName)
+	servers := make([]serverDetail, len(list))
+	for i := range list {
+		servers[i] = detailOf(&list[i], c.account, cat, now)
+	}
+	return reply(w, c, http.StatusOK, struct {
+		Count   int            `json:"count"`
+		Servers []serverDetail `json:"servers"`
+	}{total, servers})
+}
+
+// serverFilter is the list query's filters as one predicate (get reads a
+// query parameter). name and ip match a part, ip_eq the whole address;
+// tags and not-tags take key=value or key items, comma-separated.
+func serverFilter(get func(string) string, now time.Time) func(*vmplane.Instance) bool {
+	return func(in *vmplane.Instance) bool {
+		if v := get("flavor"); v != "" && in.SpecID != v {
+			return false
+		}
+		if v := get("name"); v != "" && !strings.Contains(in.Name, v) {
+			return false
+		}
+		if v := get("status"); v != "" && displayOf(in, now).Status != v {
+			return false
+		}
+		if v := get("enterprise_project_id"); v != "" && v != "all_granted_eps" && cmp.Or(in.Attr(attrEnterprise), "0") != v {
+			return false
+		}
+		if v := get("reservation_id"); v != "" && reservationID(in) != v {
+			return false
+		}
+		if v := get("ip"); v != "" && !strings.Contains(ipOf(in), v) {
+			return false
+		}
+		if v := get("ip_eq"); v != "" && ipOf(in) != v {
+			return false
+		}
+		if v := get("tags"); v != "" && !hasTags(in, v, true) {
+			return false
+		}
+		if v := get("not-tags"); v != "" && hasTags(in, v, false) {
+			return false
+		}
+		return true
+	}
+}
+
+// hasTags reports whether in has all (or, with all false, any) of the
+// comma-separated tags.
+func hasTags(in *vmplane.Instance, list string, all bool) bool {
+	for item := range strings.SplitSeq(list, ",") {
+		key, value, withValue := strings.Cut(item, "=")
+		got, ok := in.Attrs[attrTagPrefix+key]
+		has := ok && (!withValue || got == value)
+		if has != all {
+			return has
+		}
+	}
+	return all
+}
+
+// createRequest is the body of both create APIs: /v1 (pay-per-use and
+// spot) and /v1.1 (also yearly/monthly).
+type createRequest struct {
+	Server *serverCreate `json:"server"`
+	DryRun *bool         `json:"dry_run"`
+}
+
+type serverCreate struct {
+	Name             string `json:"name"`
+	FlavorRef        string `json:"flavorRef"`
+	ImageRef         string `json:"imageRef"`
+	VPCID            string `json:"vpcid"`
+	AvailabilityZone string `json:"availability_zone"`
+	Nics             []struct {
+		SubnetID  string `json:"subnet_id"`
+		IPAddress string `json:"ip_address"`
+	} `json:"nics"`
+	RootVolume *struct {
+		VolumeType string `json:"volumetype"`
+		Size       *int   `json:"size"`
+	} `json:"root_volume"`
+	Count          *int        `json:"count"`
+	IsAutoRename   *bool       `json:"isAutoRename"`
+	KeyName        string      `json:"key_name"`
+	UserData       string      `json:"user_data"`
+	SecurityGroups []serverRef `json:"security_groups"`
+	Extendparam    *struct {
+		// chargingMode is a number on /v1 (0) and a string on /v1.1
+		// ("prePaid", "postPaid").
+		ChargingMode        json.RawMessage `json:"chargingMode"`
+		PeriodType          string          `json:"periodType"`
+		PeriodNum           int             `json:"periodNum"`
+		MarketType          string          `json:"marketType"`
+		EnterpriseProjectID string          `json:"enterprise_project_id"`
+	} `json:"extendparam"`
+	Metadata    map[string]string             `json:"metadata"`
+	ServerTags  []struct{ Key, Value string } `json:"server_tags"`
+	Description string                        `json:"description"`
+}
+
+// Limits ECS documents for create.
+const (
+	maxCreate   = 500 // servers per request (Ecs.0913)
+	maxNameLen  = 64  // runes (Ecs.0914)
+	maxNics     = 12
+	minRootDisk = 40 // GiB, the images' minimum
+	maxRootDisk = 1024
+)
+
+// volumeTypes are the EVS disk types a system disk may have.
+var volumeTypes = []string{"SATA", "SAS", "SSD", "GPSSD", "co-p1", "uh-l1", "ESSD", "GPSSD2", "ESSD2"}
+
+// createServers serves both create APIs. The servers of one request are one
+// job, with a sub-job per server.
+func (h *Handler) createServers(w http.ResponseWriter, c *call) error {
+	var req createRequest
+	if err := decodeBody(c.body, &req); err != nil {
+		return err
+	}
+	if req.Server == nil {
+		return invalidParam("server is required.")
+	}
+	create, err := instanceCreate(req.Server)
+	if err != nil {
+		return err
+	}
+	create.Scope = c.scope
+	if req.DryRun != nil && *req.DryRun {
+		if err := h.svc.ValidateCreate(c.r.Context(), create); err != nil {
+			return err
+		}
+		return reply(w, c, http.StatusAccepted, struct{}{})
+	}
+	// A yearly/monthly server's order is paid at once (UNVERIFIED: ECS
+	// waits for payment unless isAutoPay is "true").
+	var order string
+	if create.Charge == vmplane.ChargePrepaid {
+		order = orderID(h.svc.Now(), access.From(c.r.Context()).Hex())
+		create.Attrs[attrOrder] = order
+	}
+	job, err := h.svc.CreateInstances(c.r.Context(), create)
+	if err != nil {
+		return err
+	}
+	ids := make([]string, len(job.Instances))
+	for i, in := range job.Instances {
+		ids[i] = in.ID
+	}
+	return reply(w, c, http.StatusOK, struct {
+		JobID     string   `json:"job_id"`
+		OrderID   string   `json:"order_id,omitempty"`
+		ServerIDs []string `json:"serverIds"`
+	}{job.ID, order, ids})
+}
+
+// instanceCreate checks a create request and turns it into the core's.
+func instanceCreate(s *serverCreate) (vmplane.InstanceCreate, error) {
+	var out vmplane.InstanceCreate
+	if err := checkName(s.Name); err != nil {
+		return out, err
+	}
+	switch {
+	case s.FlavorRef == "":
+		return out, invalidParam("flavorRef is required.")
+	case s.ImageRef == "":
+		return out, invalidParam("imageRef is required.")
+	case !isUUID(s.VPCID):
+		return out, invalidParam("vpc id[%s] is not uuid.", s.VPCID)
+	case len(s.Nics) == 0 || len(s.Nics) > maxNics:
+		return out, invalidParam("nics must have 1 to %d items.", maxNics)
+	case s.RootVolume == nil:
+		return out, invalidParam("root_volume is required.")
+	case !slices.Contains(volumeTypes, s.RootVolume.VolumeType):
+		return out, invalidParam("Invalid root_volume.volumetype [%s].", s.RootVolume.VolumeType)
+	}
+	for i, nic := range s.Nics {
+		if !isUUID(nic.SubnetID) {
+			return out, invalidParam("subnet id[%s] of nics[%d] is not uuid.", nic.SubnetID, i)
+		}
+		if nic.IPAddress != "" {
+			if a, err := netip.ParseAddr(nic.IPAddress); err != nil || !a.Is4() {
+				return out, invalidParam("Invalid ip_address [%s].", nic.IPAddress)
+			}
+		}
+	}
+	for _, sg := range s.SecurityGroups {
+		if !isUUID(sg.ID) {
+			return out, invalidParam("security group id[%s] is not uuid.", sg.ID)
+		}
+	}
+	disk := minRootDisk
+	if size := s.RootVolume.Size; size != nil {
+		if *size < minRootDisk || *size > maxRootDisk {
+			return out, invalidParam("root_volume.size must be from %d to %d.", minRootDisk, maxRootDisk)
+		}
+		disk = *size
+	}
+	count := 1
+	if s.Count != nil {
+		count = *s.Count
+	}
+	switch {
+	case count < 1:
+		return out, invalidParam("count must be at least 1.")
+	case count > maxCreate:
+		return out, &apiError{Status: http.StatusBadRequest, Code: "Ecs.0913", Message: "The number of ECSs to be created exceeds the maximum allowed limit"}
+	}
+	out = vmplane.InstanceCreate{
+		SpecID: s.FlavorRef, ImageID: s.ImageRef, Zone: s.AvailabilityZone,
+		DiskType: s.RootVolume.VolumeType, DiskGiB: disk, Charge: vmplane.ChargePayPerUse,
+		Names: make([]string, count), Attrs: map[string]string{attrVPC: s.VPCID, attrSubnet: s.Nics[0].SubnetID},
+	}
+	// Several servers get numbered names unless isAutoRename is false
+	// (UNVERIFIED: the suffix format).
+	for i := range out.Names {
+		out.Names[i] = s.Name
+		if count > 1 && (s.IsAutoRename == nil || *s.IsAutoRename) {
+			out.Names[i] = fmt.Sprintf("%s-%04d", s.Name, i+1)
+		}
+	}
+	if err := chargeOf(s, &out); err != nil {
+		return out, err
+	}
+	attrs := out.Attrs
+	set := func(k, v string) {
+		if v != "" {
+			attrs[k] = v
+		}
+	}
+	set(attrIP, s.Nics[0].IPAddress)
+	set(attrKeyName, s.KeyName)
+	set(attrUserData, s.UserData)
+	set(attrDescription, s.Description)
+	var sgs []string
+	for _, sg := range s.SecurityGroups {
+		sgs = append(sgs, sg.ID)
+	}
+	set(attrSecurityGroups, strings.Join(sgs, ","))
+	for k, v := range s.Metadata {
+		set(attrMetaPrefix+k, v)
+	}
+	for _, t := range s.ServerTags {
+		if t.Key == "" {
+			return out, invalidParam("server_tags key is required.")
+		}
+		attrs[attrTagPrefix+t.Key] = t.Value
+	}
+	return out, nil
+}
+
+// chargeOf reads the billing mode of a create request: pay-per-use unless
+// extendparam says yearly/monthly (prePaid) or spot (marketType).
+func chargeOf(s *serverCreate, out *vmplane.InstanceCreate) error {
+	ext := s.Extendparam
+	if ext == nil {
+		return nil
+	}
+	out.Attrs[attrEnterprise] = ext.EnterpriseProjectID
+	if ext.EnterpriseProjectID == "" {
+		delete(out.Attrs, attrEnterprise)
+	}
+	switch mode := strings.Trim(string(ext.ChargingMode), `"`); mode {
+	case "", "null", "0", "postPaid":
+	case "1", "prePaid":
+		out.Charge = vmplane.ChargePrepaid
+		months := map[string]int{"month": 1, "year": 12}[ext.PeriodType]
+		limit := map[string]int{"month": 9, "year": 3}[ext.PeriodType]
+		if months == 0 || ext.PeriodNum < 1 || ext.PeriodNum > limit {
+			return invalidParam("A yearly/monthly ECS needs periodType month (periodNum 1 to 9) or year (periodNum 1 to 3).")
+		}
+		out.Period = months * ext.PeriodNum
+	default:
+		return invalidParam("Invalid chargingMode [%s].", mode)
+	}
+	switch ext.MarketType {
+	case "":
+	case "spot":
+		if out.Charge == vmplane.ChargePrepaid {
+			return invalidParam("A spot ECS is billed pay-per-use.")
+		}
+		out.Charge = vmplane.ChargeSpot
+	default:
+		return invalidParam("Invalid marketType [%s].", ext.MarketType)
+	}
+	return nil
+}
+
+// checkName applies ECS's rules for server names: 1 to 64 characters,
+// letters, digits, underscores, hyphens and periods.
+func checkName(name string) error {
+	if name == "" {
+		return invalidParam("name is required.")
+	}
+	if utf8.RuneCountInString(name) > maxNameLen {
+		return &apiError{Status: http.StatusBadRequest, Code: "Ecs.0914", Message: "The length of the ECS name exceeds the maximum allowed limit."}
+	}
+	for _, r := range name {
+		if !unicode.IsLetter(r) && !unicode.IsDigit(r) && r != '_' && r != '-' && r != '.' {
+			return invalidParam("Invalid name [%s]: only letters, digits, underscores (_), hyphens (-) and periods (.) are allowed.", name)
+		}
+	}
+	return nil
+}
+
+// isUUID reports whether s has the 8-4-4-4-12 hex form of an id.
+func isUUID(s string) bool {
+	if len(s) != 36 {
+		return false
+	}
+	for i, c := range []byte(s) {
+		switch i {
+		case 8, 13, 18, 23:
+			if c != '-' {
+				return false
+			}
+		default:
+			if !('0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F') {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// deleteServers serves POST /v1/{project_id}/cloudservers/delete. A running
+// server is stopped first, as ECS does; the job has a sub-job per server.
+// delete_publicip and delete_volume have nothing to act on in vmplane.
+func (h *Handler) deleteServers(w http.ResponseWriter, c *call) error {
+	var req struct {
+		Servers        []serverRef `json:"servers"`
+		DeletePublicip *bool       `json:"delete_publicip"`
+		DeleteVolume   *bool       `json:"delete_volume"`
+	}
+	if err := decodeBody(c.body, &req); err != nil {
+		return err
+	}
+	ids, err := serverIDs(req.Servers)
+	if err != nil {
+		return err
+	}
+	return h.submit(w, c, vmplane.OperationRequest{Kind: vmplane.KindTerminate, Mode: vmplane.ModeStopFirst, InstanceIDs: ids})
+}
+
+// batchOption is the body of one batch action: the servers and, for stop
+// and reboot, SOFT or HARD.
+type batchOption struct {
+	Servers []serverRef `json:"servers"`
+	Type    *string     `json:"type"`
+}
+
+// batchAction serves POST /v1/{project_id}/cloudservers/action: os-start,
+// os-stop or reboot of up to 1000 servers, as one job.
+func (h *Handler) batchAction(w http.ResponseWriter, c *call) error {
+	var req struct {
+		Start  *batchOption `json:"os-start"`
+		Stop   *batchOption `json:"os-stop"`
+		Reboot *batchOption `json:"reboot"`
+	}
+	if err := decodeBody(c.body, &req); err != nil {
+		return err
+	}
+	rec := access.From(c.r.Context())
+	var opt *batchOption
+	var op vmplane.OperationRequest
+	switch {
+	case req.Start != nil && req.Stop == nil && req.Reboot == nil:
+		opt, op.Kind, rec.Action = req.Start, vmplane.KindStart, "BatchStartServers"
+	case req.Stop != nil && req.Start == nil && req.Reboot == nil:
+		opt, op.Kind, rec.Action = req.Stop, vmplane.KindStop, "BatchStopServers"
+		if opt.Type == nil {
+			opt.Type = new(string) // SOFT by default
+		}
+	case req.Reboot != nil && req.Start == nil && req.Stop == nil:
+		opt, op.Kind, rec.Action = req.Reboot, vmplane.KindReboot, "BatchRebootServers"
+		if opt.Type == nil {
+			return invalidParam("type is required.")
+		}
+	default:
+		return invalidParam("Exactly one of os-start, os-stop and reboot is required.")
+	}
+	if op.Kind != vmplane.KindStart {
+		switch *opt.Type {
+		case "", "SOFT":
+		case "HARD":
+			op.Hard = true
+		default:
+			return invalidParam("Invalid type [%s]: it must be SOFT or HARD.", *opt.Type)
+		}
+	}
+	ids, err := serverIDs(opt.Servers)
+	if err != nil {
+		return err
+	}
+	op.InstanceIDs = ids
+	return h.submit(w, c, op)
+}
+
+// submit accepts op on the caller's servers and answers its job id.
+func (h *Handler) submit(w http.ResponseWriter, c *call, op vmplane.OperationRequest) error {
+	op.Scope = c.scope
+	job, err := h.svc.Submit(c.r.Context(), op)
+	if err != nil {
+		return err
+	}
+	return reply(w, c, http.StatusOK, struct {
+		JobID string `json:"job_id"`
+	}{job.ID})
+}
+
+// reservationID and ipOf are what ECS shows of a server that vmplane does
+// not record: derived from its sequence number, stable.
+func reservationID(in *vmplane.Instance) string {
+	return fmt.Sprintf("r-%08x", mix(uint64(in.Seq))>>32)
+}
+
+func ipOf(in *vmplane.Instance) string {
+	seq := uint64(in.Seq)
+	return cmp.Or(in.Attr(attrIP), fmt.Sprintf("192.168.%d.%d", seq/250%256, seq%250+2))
+}
