@@ -4,13 +4,16 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"flag"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"os/signal"
 	"path/filepath"
 	"strings"
 	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 
@@ -21,30 +24,23 @@ import (
 // test binary, run as the hidden ceiling command.
 func TestMain(m *testing.M) {
 	if len(os.Args) > 1 && os.Args[1] == CeilingCommand {
-		ctx, stop := context.WithTimeout(context.Background(), time.Minute)
-		defer stop()
-		// --listen ADDR --size N --content-type CT, as Run passes them.
-		a := os.Args[2:]
-		size := 0
-		for i := 0; i+1 < len(a); i += 2 {
-			if a[i] == "--size" {
-				size = atoi(a[i+1])
-			}
-		}
-		if err := ServeCeiling(ctx, "127.0.0.1:0", size, "application/json", os.Stdout); err != nil {
+		fs := flag.NewFlagSet(CeilingCommand, flag.ExitOnError)
+		listen := fs.String("listen", "127.0.0.1:0", "")
+		size := fs.Int("size", 0, "")
+		ct := fs.String("content-type", "", "")
+		fs.Parse(os.Args[2:])
+		// The parent stops it with SIGTERM; a minute is a safety net.
+		ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM)
+		ctx, cancel := context.WithTimeout(ctx, time.Minute)
+		err := ServeCeiling(ctx, *listen, *size, *ct, os.Stdout)
+		cancel()
+		stop()
+		if err != nil {
 			os.Exit(1)
 		}
 		os.Exit(0)
 	}
 	os.Exit(m.Run())
-}
-
-func atoi(s string) int {
-	n := 0
-	for _, c := range s {
-		n = n*10 + int(c-'0')
-	}
-	return n
 }
 
 func get(url string, check func(*http.Response, []byte) error) Client {
@@ -97,7 +93,7 @@ func TestCeilingAnswersFixedBodyInItsOwnProcess(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p, err := startProcess(context.Background(), exe, []string{CeilingCommand, "--listen", "127.0.0.1:0", "--size", "1234"}, CeilingBanner, "/")
+	p, err := startProcess(context.Background(), exe, []string{CeilingCommand, "--listen", "127.0.0.1:0", "--size", "1234", "--content-type", "application/json"}, CeilingBanner, "/")
 	if err != nil {
 		t.Fatal(err)
 	}

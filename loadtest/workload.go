@@ -27,7 +27,7 @@ type Workload struct {
 }
 
 // Workloads are the workloads of a default run, in order.
-var Workloads []Workload
+var Workloads = []Workload{huaweiShow, zenlayerDescribe}
 
 // Lookup returns the workloads with the given names, in the order given;
 // no names means every workload.
