@@ -7,7 +7,6 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -115,16 +114,6 @@ func checkGuest(t *testing.T, desc qemu.Description, vcpu, memMiB int) {
 	}
 }
 
-func alive(pid int) bool {
-	b, err := os.ReadFile(filepath.Join("/proc", strconv.Itoa(pid), "stat"))
-	if err != nil {
-		return false
-	}
-	// A zombie (Z) has exited; only its parent's wait is missing.
-	i := bytes.LastIndexByte(b, ')')
-	return i > 0 && i+2 < len(b) && b[i+2] != 'Z' && b[i+2] != 'X'
-}
-
 func TestGuestSeesItsSpecAndPowersOffOnTheButtonAndSeesANewSpecAtNextBoot(t *testing.T) {
 	t.Parallel()
 	d, logs := newDriver(t, "", nil)
@@ -143,7 +132,7 @@ func TestGuestSeesItsSpecAndPowersOffOnTheButtonAndSeesANewSpecAtNextBoot(t *tes
 
 	m.Step = "op2/0"
 	must(t, "power off", d.PowerOff, m)
-	if alive(desc.PID) {
+	if qemutest.Alive(desc.PID) {
 		t.Errorf("QEMU (pid %d) still runs after power-off", desc.PID)
 	}
 	if st, _ := d.Inspect(context.Background(), m); st != vmplane.PowerStopped {
@@ -182,7 +171,7 @@ func TestRebootStartsAFreshGuestAndRemoveLeavesNothing(t *testing.T) {
 	m.Step = "op2/0"
 	must(t, "reboot", d.Reboot, m)
 	after := machine(t, d, m.Key)
-	if after.State != "running" || after.PID == before.PID || alive(before.PID) {
+	if after.State != "running" || after.PID == before.PID || qemutest.Alive(before.PID) {
 		t.Errorf("reboot: before pid %d, after %+v", before.PID, after)
 	}
 	// Called again for the same step (as after a restart of vmplane), a
@@ -194,7 +183,7 @@ func TestRebootStartsAFreshGuestAndRemoveLeavesNothing(t *testing.T) {
 
 	m.Step = "op3/0"
 	must(t, "remove", d.Remove, m)
-	if alive(after.PID) {
+	if qemutest.Alive(after.PID) {
 		t.Errorf("QEMU (pid %d) still runs after remove", after.PID)
 	}
 	if _, err := os.Stat(after.Dir); !errors.Is(err, os.ErrNotExist) {
@@ -221,7 +210,7 @@ func TestPowerOffQuitsQEMUWhenTheGuestIgnoresTheButton(t *testing.T) {
 	pid := machine(t, d, m.Key).PID
 	m.Step = "op2/0"
 	must(t, "power off", d.PowerOff, m)
-	if alive(pid) {
+	if qemutest.Alive(pid) {
 		t.Errorf("QEMU (pid %d) still runs", pid)
 	}
 	if !strings.Contains(logs.String(), "quitting QEMU") {

@@ -113,8 +113,8 @@ func TestServiceCreateStopResizeStartShowsTheGuestItsNewSpec(t *testing.T) {
 	checkGuest(t, first, 1, 256)
 
 	submit(t, svc, vmplane.KindStop, id, "")
-	if in = await(t, svc, id); in.Power != vmplane.PowerStopped || alive(first.PID) {
-		t.Fatalf("after stop: %s, QEMU alive %v", in.Power, alive(first.PID))
+	if in = await(t, svc, id); in.Power != vmplane.PowerStopped || qemutest.Alive(first.PID) {
+		t.Fatalf("after stop: %s, QEMU alive %v", in.Power, qemutest.Alive(first.PID))
 	}
 	submit(t, svc, vmplane.KindResize, id, "large")
 	if in = await(t, svc, id); in.SpecID != "large" {
@@ -140,7 +140,7 @@ func TestServiceCreateStopResizeStartShowsTheGuestItsNewSpec(t *testing.T) {
 			t.Fatalf("instance still there a minute after terminate (%v)", err)
 		}
 	}
-	if n := len(qemutest.Processes(t, d.Dir())); n != 0 || alive(second.PID) {
+	if n := len(qemutest.Processes(t, d.Dir())); n != 0 || qemutest.Alive(second.PID) {
 		t.Errorf("after terminate %d QEMU processes remain", n)
 	}
 	if _, ok := d.Machine(key); ok {

@@ -89,3 +89,14 @@ func Processes(t testing.TB, dir string) map[string][]int {
 	}
 	return out
 }
+
+// Alive reports whether pid runs: a zombie has exited, only its parent's
+// wait is missing (on some hosts init reaps orphans seconds late).
+func Alive(pid int) bool {
+	b, err := os.ReadFile(filepath.Join("/proc", strconv.Itoa(pid), "stat"))
+	if err != nil {
+		return false
+	}
+	i := strings.LastIndexByte(string(b), ')')
+	return i > 0 && i+2 < len(b) && b[i+2] != 'Z' && b[i+2] != 'X'
+}
