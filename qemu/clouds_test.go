@@ -235,4 +235,3 @@ func TestHuaweiSDKCreateStopResizeStartShowsTheGuestItsNewSpec(t *testing.T) {
 		t.Fatalf("after the start job: %v %+v", err, show)
 	}
 }
-
