@@ -102,8 +102,13 @@ const (
 
 // poll is the longest a driver call waits for a machine before it returns
 // Pending; waiting in the call, not in the worker's retry, lets an
-// operation complete the moment the VM gets there.
-const poll = time.Second
+// operation complete the moment the VM gets there. The worker calls again
+// after again: a short gap, in which nothing of the step runs, so that
+// the core's Settle does not wait for real VMs.
+const (
+	poll  = time.Second
+	again = 20 * time.Millisecond
+)
 
 // maxLaunches is how many processes one power-on starts before it fails:
 // a second chance covers a process lost to a crash of vmplane between
@@ -462,11 +467,11 @@ func (d *Driver) waitBoot(ctx context.Context, m *machine, p *process) error {
 			return &vmplane.Error{Code: vmplane.EINTERNAL, Message: "The virtual machine did not boot in time."}
 		}
 		if time.Now().After(until) {
-			return &vmplane.Pending{After: 0, Reason: "guest booting"}
+			return &vmplane.Pending{After: again, Reason: "guest booting"}
 		}
 		select {
 		case <-p.exited:
-			return &vmplane.Pending{After: 0, Reason: "QEMU exited while booting"}
+			return &vmplane.Pending{After: again, Reason: "QEMU exited while booting"}
 		case <-ctx.Done():
 			return ctx.Err()
 		case <-tick.C:
@@ -532,7 +537,7 @@ func (d *Driver) powerOff(ctx context.Context, m *machine, step string, hard boo
 		case <-t.C:
 		}
 		if !time.Now().Before(until) {
-			return &vmplane.Pending{After: 0, Reason: "machine shutting down"}
+			return &vmplane.Pending{After: again, Reason: "machine shutting down"}
 		}
 	}
 }
