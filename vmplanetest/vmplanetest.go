@@ -156,6 +156,15 @@ func (t handlerTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 	w := httptest.NewRecorder()
 	r = r.Clone(r.Context())
 	r.RemoteAddr, r.RequestURI = "127.0.0.1:1", r.URL.RequestURI()
+	// A server canonicalizes header names as it parses them; clients that
+	// set raw lower-case keys (the Zenlayer SDK does) must look the same here.
+	header := make(http.Header, len(r.Header))
+	for k, v := range r.Header {
+		for _, s := range v {
+			header.Add(k, s)
+		}
+	}
+	r.Header = header
 	if r.Host == "" {
 		r.Host = r.URL.Host
 	}
