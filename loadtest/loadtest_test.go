@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/vmplane/vmplane"
 	"github.com/vmplane/vmplane/vmplanetest"
 )
 
@@ -15,7 +16,12 @@ import (
 // requests are signed and answered without an error, each next to its HTTP
 // ceiling (a child process), and the report shows it all.
 func TestRunLoadsATargetWithoutErrors(t *testing.T) {
-	srv := vmplanetest.NewServer(t, vmplanetest.Options{})
+	// Operations complete on the worker's next tick, as with --time-scale 0.
+	instant := map[vmplane.Kind]time.Duration{}
+	for k := range vmplane.DefaultDurations {
+		instant[k] = 0
+	}
+	srv := vmplanetest.NewServer(t, vmplanetest.Options{Durations: instant})
 	exe, err := os.Executable()
 	if err != nil {
 		t.Fatal(err)
