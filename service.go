@@ -188,6 +188,7 @@ func (s *Service) restore(snap *Snapshot) {
 		s.jobs.put(op)
 		s.observer.OperationStarted(op)
 	}
+	s.instances = make(map[string]*Instance, len(snap.Instances))
 	for i := range snap.Instances {
 		in := &snap.Instances[i]
 		// The row is not rewritten when an operation is accepted; the
@@ -736,8 +737,7 @@ func (s *Service) submit(ctx context.Context, req OperationRequest, dryRun bool)
 // admit checks one instance for req and, if it may proceed, starts its operation.
 func (s *Service) admit(t *txn, cloud *Cloud, in *Instance, req OperationRequest, job *Job) error {
 	if in.Op != nil {
-		return &Error{Code: EBUSY, ID: in.ID, Kind: in.Op.Kind, State: in.Power,
-			Message: fmt.Sprintf("Instance %s is busy with another operation (%s).", in.ID, in.Op.Kind)}
+		return busy(in)
 	}
 	tr, err := FindTransition(req.Kind, req.Mode, in.Power)
 	if err != nil {
@@ -761,6 +761,13 @@ func (s *Service) admit(t *txn, cloud *Cloud, in *Instance, req OperationRequest
 	n := *in
 	t.startOperation(job, &n, tr, req, s.faults.take(req.Cloud, req.Kind, in.ID))
 	return nil
+}
+
+// busy is the refusal of an instance with an operation in flight; it names
+// that operation's kind, which clouds render differently.
+func busy(in *Instance) *Error {
+	return &Error{Code: EBUSY, ID: in.ID, Kind: in.Op.Kind, State: in.Power,
+		Message: fmt.Sprintf("Instance %s is busy with another operation (%s).", in.ID, in.Op.Kind)}
 }
 
 // checkResize holds the rules common to every cloud for a change of spec.
@@ -803,7 +810,7 @@ func (s *Service) ScheduleResize(ctx context.Context, scope Scope, id string, ch
 			return err
 		}
 		if cur.Op != nil {
-			return &Error{Code: EBUSY, ID: id, Kind: cur.Op.Kind, State: cur.Power, Message: fmt.Sprintf("Instance %s is busy with another operation (%s).", id, cur.Op.Kind)}
+			return busy(cur)
 		}
 		if err := s.checkResize(cloud, cur, change.SpecID); err != nil {
 			return err
