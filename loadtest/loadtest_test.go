@@ -29,7 +29,7 @@ func TestRunLoadsATargetWithoutErrors(t *testing.T) {
 	var progress bytes.Buffer
 	rep, err := Run(context.Background(), Config{
 		Exe: exe, Target: srv.URL(), Dir: t.TempDir(), Instances: 40, Clients: 4,
-		Duration: 150 * time.Millisecond, Warmup: 20 * time.Millisecond, Workloads: Workloads, Log: &progress,
+		Duration: 400 * time.Millisecond, Warmup: 100 * time.Millisecond, Workloads: Workloads, Log: &progress,
 	})
 	if err != nil {
 		t.Fatalf("%v\n%s", err, progress.String())
