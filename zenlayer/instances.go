@@ -219,16 +219,10 @@ func cmpOr[T comparable](v, def T) T {
 	return v
 }
 
-// page is the pageNum/pageSize pair of the list actions.
-type page struct {
-	PageSize int `json:"pageSize"`
-	PageNum  int `json:"pageNum"`
-}
-
-// bounds returns the offset and limit of a page: pageNum 1 and pageSize 20
-// unless given, and at most 1000 a page, as documented.
-func (p page) bounds() (offset, limit int, err error) {
-	size, num := cmpOr(p.PageSize, 20), cmpOr(p.PageNum, 1)
+// pageBounds returns the offset and limit of a page of a list action:
+// pageNum 1 and pageSize 20 unless given, at most 1000 a page, as documented.
+func pageBounds(pageSize, pageNum int) (offset, limit int, err error) {
+	size, num := cmpOr(pageSize, 20), cmpOr(pageNum, 1)
 	if size < 1 || size > 1000 {
 		return 0, 0, badValue("The parameter `pageSize` must be between 1 and 1000.")
 	}
@@ -271,7 +265,8 @@ type describeInstancesRequest struct {
 	PrivateIPAddresses []string `json:"privateIpAddresses"`
 	TagKeys            []string `json:"tagKeys"`
 	Tags               []tag    `json:"tags"`
-	page
+	PageSize           int      `json:"pageSize"`
+	PageNum            int      `json:"pageNum"`
 }
 
 type describeInstancesResponse struct {
@@ -331,7 +326,7 @@ func (h *Handler) describeInstances(c *call, req *describeInstancesRequest) (*de
 	if err := checkIDs(req.InstanceIDs, false); err != nil {
 		return nil, err
 	}
-	offset, limit, err := req.bounds()
+	offset, limit, err := pageBounds(req.PageSize, req.PageNum)
 	if err != nil {
 		return nil, err
 	}
@@ -350,7 +345,8 @@ func (h *Handler) describeInstances(c *call, req *describeInstancesRequest) (*de
 
 type describeInstancesStatusRequest struct {
 	InstanceIDs []string `json:"instanceIds"`
-	page
+	PageSize    int      `json:"pageSize"`
+	PageNum     int      `json:"pageNum"`
 }
 
 type instanceStatusItem struct {
@@ -368,7 +364,7 @@ func (h *Handler) describeInstancesStatus(c *call, req *describeInstancesStatusR
 	if err := checkIDs(req.InstanceIDs, false); err != nil {
 		return nil, err
 	}
-	offset, limit, err := req.bounds()
+	offset, limit, err := pageBounds(req.PageSize, req.PageNum)
 	if err != nil {
 		return nil, err
 	}
