@@ -1,16 +1,30 @@
-// Package ncloud serves the NAVER Cloud Platform Server API, VPC (/vserver/v2) and Classic (/server/v2).
+// Package ncloud serves the NAVER Cloud Platform Server API, VPC
+// (/vserver/v2, with the calls clients make to /vpc/v2) and Classic
+// (/server/v2), behind NCP's API Gateway signing.
+//
+// A request names its action in the last path segment and passes its
+// parameters in the query string, a form body or both. It is answered in
+// XML, or in JSON with responseFormatType=json, byte for byte as the
+// official clients expect (see encode).
 package ncloud
 
 import (
+	"context"
+	"errors"
+	"io"
 	"log/slog"
+	"mime"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/vmplane/vmplane"
+	"github.com/vmplane/vmplane/access"
 )
 
-// Routes are the path prefixes the handler serves.
-var Routes = []string{"/vserver/v2/", "/server/v2/", "/vpc/v2/"}
+// Routes are the path prefixes the handler serves: wider than the APIs, so
+// that a wrong version or action gets the gateway's 404.
+var Routes = []string{"/vserver/", "/server/", "/vpc/"}
 
 // Config configures a Handler.
 type Config struct {
@@ -21,17 +35,238 @@ type Config struct {
 	Now func() time.Time
 }
 
-// Clouds returns the clouds this dialect registers with the core, with their
-// embedded catalogs.
-func Clouds() []*vmplane.Cloud {
-	var out []*vmplane.Cloud
-	for _, name := range []string{"ncloud", "ncloud-classic"} {
-		out = append(out, &vmplane.Cloud{Name: name, Catalog: &vmplane.Catalog{}})
-	}
-	return out
+// maxBody bounds a form body; NCP's gateway refuses large requests too.
+const maxBody = 1 << 20
+
+// Handler serves the API.
+type Handler struct {
+	svc     *vmplane.Service
+	log     *slog.Logger
+	now     func() time.Time
+	apis    []*api
+	classic *api
 }
 
-// NewHandler returns the API handler. (Not implemented yet.)
+// api is one of the path prefixes: which cloud it serves and its actions.
+type api struct {
+	prefix  string
+	cloud   string
+	classic bool
+	actions map[string]action
+}
+
+// action answers one call. It returns the response's list, or an error.
+type action func(c *call) (result, error)
+
+// result is what every NCP response carries besides the request id and
+// return code: one list and its total.
+type result struct {
+	list  string // e.g. serverInstanceList
+	items []obj
+	total int // totalRows: all matches, not just this page
+}
+
+func list(name string, items []obj) result {
+	return result{list: name, items: items, total: len(items)}
+}
+
+// NewHandler returns the API handler.
 func NewHandler(svc *vmplane.Service, cfg Config) http.Handler {
-	return http.NotFoundHandler()
+	h := &Handler{svc: svc, log: cfg.Logger, now: cfg.Now}
+	if h.log == nil {
+		h.log = slog.New(slog.DiscardHandler)
+	}
+	if h.now == nil {
+		h.now = time.Now
+	}
+	h.classic = &api{prefix: "/server/v2/", cloud: cloudClassic, classic: true, actions: map[string]action{
+		"getServerInstanceList":       (*call).getServerInstanceList,
+		"createServerInstances":       (*call).createClassicServerInstances,
+		"startServerInstances":        operation(vmplane.KindStart),
+		"stopServerInstances":         operation(vmplane.KindStop),
+		"rebootServerInstances":       operation(vmplane.KindReboot),
+		"terminateServerInstances":    operation(vmplane.KindTerminate),
+		"changeServerInstanceSpec":    (*call).changeServerInstanceSpec,
+		"setProtectServerTermination": (*call).setProtectServerTermination,
+		"getServerProductList":        (*call).getServerProductList,
+		"getServerImageProductList":   (*call).getServerImageProductList,
+		"getRegionList":               (*call).getRegionList,
+		"getZoneList":                 (*call).getZoneList,
+	}}
+	h.apis = []*api{
+		{prefix: "/vserver/v2/", cloud: cloudVPC, actions: map[string]action{
+			"getServerInstanceList":         (*call).getServerInstanceList,
+			"getServerInstanceDetail":       (*call).getServerInstanceDetail,
+			"createServerInstances":         (*call).createServerInstances,
+			"startServerInstances":          operation(vmplane.KindStart),
+			"stopServerInstances":           operation(vmplane.KindStop),
+			"rebootServerInstances":         operation(vmplane.KindReboot),
+			"terminateServerInstances":      operation(vmplane.KindTerminate),
+			"changeServerInstanceSpec":      (*call).changeServerInstanceSpec,
+			"setProtectServerTermination":   (*call).setProtectServerTermination,
+			"getServerSpecList":             (*call).getServerSpecList,
+			"getServerSpecDetail":           (*call).getServerSpecDetail,
+			"getServerProductList":          (*call).getServerProductList,
+			"getServerImageProductList":     (*call).getServerImageProductList,
+			"getRegionList":                 (*call).getRegionList,
+			"getZoneList":                   (*call).getZoneList,
+			"getAccessControlGroupList":     (*call).getAccessControlGroupList,
+			"getBlockStorageInstanceList":   (*call).getBlockStorageInstanceList,
+			"getBlockStorageInstanceDetail": (*call).getBlockStorageInstanceDetail,
+			"getNetworkInterfaceDetail":     (*call).getNetworkInterfaceDetail,
+		}},
+		{prefix: "/vpc/v2/", cloud: cloudVPC, actions: map[string]action{
+			"getSubnetDetail": (*call).getSubnetDetail,
+			"getSubnetList":   (*call).getSubnetList,
+		}},
+		h.classic,
+	}
+	return h
+}
+
+// call is one request being answered.
+type call struct {
+	ctx    context.Context
+	h      *Handler
+	api    *api
+	svc    *vmplane.Service
+	cat    *vmplane.Catalog
+	scope  vmplane.Scope
+	p      params
+	action string
+}
+
+func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	rec := access.From(r.Context())
+	a, name := h.route(r.URL.Path)
+	rec.Cloud = cloudVPC
+	if a != nil {
+		rec.Cloud = a.cloud
+	}
+	fn := a.lookup(name)
+	if fn == nil || (r.Method != http.MethodGet && r.Method != http.MethodPost) {
+		// The action stays unnamed: paths are the caller's to invent, and
+		// the record's action becomes a metric label.
+		h.gatewayError(w, r, errNoRoute)
+		return
+	}
+	rec.Action = name
+	creds, err := requestCredentials(r)
+	if err != nil {
+		h.gatewayError(w, r, err)
+		return
+	}
+	acct, key, err := h.svc.FindAccountByKey(creds.accessKey)
+	if err != nil {
+		h.gatewayError(w, r, errBadAuth)
+		return
+	}
+	if err := creds.verify(r, key.SecretKey, h.now()); err != nil {
+		h.gatewayError(w, r, err)
+		return
+	}
+	rec.Account = acct.ID
+	p, err := readParams(w, r)
+	if err != nil {
+		h.gatewayError(w, r, err)
+		return
+	}
+	f := formatXML
+	switch strings.ToLower(p.str("responseFormatType")) {
+	case "", "xml":
+	case "json":
+		f = formatJSON
+	default:
+		h.writeError(w, r, f, name, invalidParam("responseFormatType"))
+		return
+	}
+	c := &call{ctx: r.Context(), h: h, api: a, svc: h.svc, cat: h.svc.Catalog(a.cloud),
+		scope: vmplane.Scope{Cloud: a.cloud, Account: acct.ID}, p: p, action: name}
+	res, err := fn(c)
+	if err != nil {
+		h.writeError(w, r, f, name, err)
+		return
+	}
+	rec.Code = "ok"
+	h.write(w, f, http.StatusOK, name+"Response", a.envelope(f, rec.UUID(), res))
+}
+
+// route splits a path into its API and action name.
+func (h *Handler) route(path string) (*api, string) {
+	for _, a := range h.apis {
+		if name, ok := strings.CutPrefix(path, a.prefix); ok {
+			return a, name
+		}
+	}
+	return nil, ""
+}
+
+func (a *api) lookup(name string) action {
+	if a == nil {
+		return nil
+	}
+	return a.actions[name]
+}
+
+// readParams decodes the query string and, for a form (or untyped) body,
+// the body.
+func readParams(w http.ResponseWriter, r *http.Request) (params, error) {
+	var body string
+	ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	if r.Method == http.MethodPost && (ct == "" || ct == "application/x-www-form-urlencoded") {
+		b, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBody))
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			return params{}, errTooBig
+		}
+		if err != nil {
+			return params{}, errBadReq
+		}
+		body = string(b)
+	}
+	p, err := decodeParams(r.URL.RawQuery, body)
+	if err != nil {
+		return params{}, errBadReq
+	}
+	return p, nil
+}
+
+// envelope lays out a successful response. VPC answers JSON with the list
+// first and the return code last; XML, and Classic in both formats, the
+// other way round.
+func (a *api) envelope(f format, requestID string, res result) obj {
+	head := obj{{"requestId", requestID}, {"returnCode", "0"}, {"returnMessage", "success"}}
+	rows := obj{{"totalRows", res.total}, {res.list, res.items}}
+	if f == formatJSON && !a.classic {
+		return append(rows, head...)
+	}
+	return append(head, rows...)
+}
+
+func (h *Handler) write(w http.ResponseWriter, f format, status int, root string, body obj) {
+	w.Header().Set("Content-Type", f.contentType())
+	w.WriteHeader(status)
+	_, _ = w.Write(encode(f, root, body))
+}
+
+// writeError answers an action's error as NCP's responseError, and logs
+// what is not the caller's fault.
+func (h *Handler) writeError(w http.ResponseWriter, r *http.Request, f format, action string, err error) {
+	e := wireError(err)
+	if e.status >= http.StatusInternalServerError && vmplane.ErrorCode(err) != vmplane.EFAULT {
+		h.log.ErrorContext(r.Context(), "ncloud action failed", "action", action, "err", err)
+	}
+	access.From(r.Context()).Code = e.code
+	h.write(w, f, e.status, "responseError", obj{{"returnCode", e.code}, {"returnMessage", e.message}})
+}
+
+func (h *Handler) gatewayError(w http.ResponseWriter, r *http.Request, err error) {
+	var e *gatewayError
+	if !errors.As(err, &e) {
+		e = errBadReq
+	}
+	access.From(r.Context()).Code = "gateway-" + e.code
+	w.Header().Set("Content-Type", "application/json;charset=UTF-8")
+	w.WriteHeader(e.status)
+	_, _ = w.Write(e.body())
 }
