@@ -1,9 +1,12 @@
 package zenlayer
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
+	"net/http"
 	"testing"
+	"time"
 )
 
 // TestSignatureMatchesTheDocumentedVector reproduces the signature of the
@@ -22,5 +25,22 @@ func TestSignatureMatchesTheDocumentedVector(t *testing.T) {
 		if got != tc.want {
 			t.Errorf("content-type %q: signature %s, want %s", tc.contentType, got, tc.want)
 		}
+	}
+}
+
+// Sign, which vmplane's own clients use, makes the documented example's
+// headers from its request.
+func TestSignMakesTheDocumentedExample(t *testing.T) {
+	body := []byte(`{"pageSize":10,"pageNum":1,"zoneId":"HKG-A"}`)
+	r, _ := http.NewRequest("POST", "https://console.zenlayer.com/api/v2/vm", bytes.NewReader(body))
+	r.Header.Set("Content-Type", "application/json; charset=utf-8")
+	Sign(r, body, "0D9UtpyKYcHxms5v", "Gu5t9xGARNpq86cd98joQYCN3", time.Unix(1673361177, 0))
+	want := "ZC2-HMAC-SHA256 Credential=0D9UtpyKYcHxms5v, SignedHeaders=content-type;host, " +
+		"Signature=efb356c32e55c781e10dc676da59462c22596d82e91c57803666243379555b2f"
+	if got := r.Header.Get("Authorization"); got != want {
+		t.Errorf("Authorization\n got %s\nwant %s", got, want)
+	}
+	if ts, m := r.Header.Get("X-ZC-Timestamp"), r.Header.Get("X-ZC-Signature-Method"); ts != "1673361177" || m != "ZC2-HMAC-SHA256" {
+		t.Errorf("X-ZC-Timestamp %q, X-ZC-Signature-Method %q", ts, m)
 	}
 }

@@ -17,6 +17,7 @@ import (
 
 	"github.com/vmplane/vmplane"
 	"github.com/vmplane/vmplane/access"
+	"github.com/vmplane/vmplane/loadtest"
 	"github.com/vmplane/vmplane/server"
 )
 
@@ -25,10 +26,12 @@ Zenlayer Cloud, on the wire, over simulated or real machines.
 
 Usage:
   vmplane serve [flags]   run the control plane
+  vmplane bench [flags]   measure a server under load, next to the machine's ceilings
   vmplane help [command]  explain a command
 
 Run "vmplane serve --help" for the flags. Each flag can also be set in the
 environment as VMPLANE_<NAME>, e.g. VMPLANE_LISTEN=127.0.0.1:9090.
+"vmplane bench --help" lists the load tool's flags.
 `
 
 func main() {
@@ -54,10 +57,17 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			return err
 		}
 		return m.Run(ctx)
+	case "bench":
+		return bench(ctx, rest, stdout, stderr)
+	case loadtest.CeilingCommand: // hidden: the HTTP ceiling bench runs in a process of its own
+		return benchCeiling(ctx, rest, stderr, stdout)
 	case "help", "-h", "-help", "--help":
 		if len(rest) > 0 && rest[0] == "serve" {
 			m := NewMain(stdout, stdout)
 			return m.ParseFlags([]string{"-help"}, os.Getenv)
+		}
+		if len(rest) > 0 && rest[0] == "bench" {
+			return bench(ctx, []string{"-help"}, stdout, stdout)
 		}
 		fmt.Fprint(stdout, usage)
 		return nil

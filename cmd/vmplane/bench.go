@@ -1,0 +1,83 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/vmplane/vmplane/loadtest"
+)
+
+// bench runs the load tool: `vmplane bench`.
+func bench(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("vmplane bench", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var cfg loadtest.Config
+	fs.StringVar(&cfg.Target, "target", "", "URL of a running server to load (default: start one in a child process)")
+	fs.IntVar(&cfg.PID, "pid", 0, "process id of the --target server, to measure its memory")
+	fs.StringVar(&cfg.AdminToken, "admin-token", "", "the --target server's admin token")
+	fs.StringVar(&cfg.Dir, "dir", "", "directory for the started server's data and the storage ceiling (default: a temporary one)")
+	fs.IntVar(&cfg.Instances, "n", 100_000, "instances seeded for each cloud a workload uses")
+	fs.IntVar(&cfg.Clients, "c", 64, "concurrent closed-loop clients, one connection each")
+	fs.DurationVar(&cfg.Duration, "duration", 0, "how long each workload and each ceiling is measured (default 10s)")
+	fs.DurationVar(&cfg.Warmup, "warmup", 0, "unmeasured time before each measurement (default 1s; negative: none)")
+	fs.IntVar(&cfg.Startups, "startups", 5, "starts of a server on an empty data directory to time")
+	fs.BoolVar(&cfg.NoCeilings, "no-ceilings", false, "skip the HTTP and storage ceilings")
+	workloads := fs.String("workloads", "", "comma-separated workloads to run (default: all): "+names())
+	fs.Usage = func() {
+		fmt.Fprintf(fs.Output(), "Usage: vmplane bench [flags]\n\nSeeds instances, loads a server with signed requests, and measures each\nworkload next to the machine's ceilings in the same run. Flags:\n\n")
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("unexpected arguments: %s", strings.Join(fs.Args(), " "))
+	}
+	var list []string
+	if *workloads != "" {
+		list = strings.Split(*workloads, ",")
+	}
+	w, err := loadtest.Lookup(list)
+	if err != nil {
+		return err
+	}
+	if len(w) == 0 {
+		return fmt.Errorf("no workload to run: no cloud API is built in")
+	}
+	cfg.Workloads, cfg.Log = w, stderr
+	rep, err := loadtest.Run(ctx, cfg)
+	if rep != nil {
+		if werr := rep.Write(stdout); err == nil {
+			err = werr
+		}
+	}
+	if err == nil && rep.Errors() > 0 {
+		err = fmt.Errorf("%d requests failed", rep.Errors())
+	}
+	return err
+}
+
+func names() string {
+	var out []string
+	for _, w := range loadtest.Workloads {
+		out = append(out, w.Name)
+	}
+	return strings.Join(out, ", ")
+}
+
+// benchCeiling serves the HTTP ceiling the load tool measures its
+// workloads against, in a process of its own.
+func benchCeiling(ctx context.Context, args []string, stderr, stdout io.Writer) error {
+	fs := flag.NewFlagSet(loadtest.CeilingCommand, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	listen := fs.String("listen", "127.0.0.1:0", "address to serve on")
+	size := fs.Int("size", 1024, "size of the body every answer carries")
+	contentType := fs.String("content-type", "application/json", "Content-Type of every answer")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	return loadtest.ServeCeiling(ctx, *listen, *size, *contentType, stdout)
+}

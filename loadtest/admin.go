@@ -1,0 +1,106 @@
+package loadtest
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+
+	"github.com/vmplane/vmplane"
+)
+
+// adminClient speaks to vmplane's admin API, to seed instances and read
+// the credentials and catalogs the workloads need.
+type adminClient struct {
+	url   string // the server's base URL
+	token string
+	hc    *http.Client
+}
+
+func (a *adminClient) do(ctx context.Context, method, path string, in, out any) error {
+	var body io.Reader
+	if in != nil {
+		b, err := json.Marshal(in)
+		if err != nil {
+			return err
+		}
+		body = bytes.NewReader(b)
+	}
+	req, err := http.NewRequestWithContext(ctx, method, a.url+"/_vmplane/v1/"+path, body)
+	if err != nil {
+		return err
+	}
+	req.Header.Set("Content-Type", "application/json")
+	if a.token != "" {
+		req.Header.Set("Authorization", "Bearer "+a.token)
+	}
+	resp, err := a.hc.Do(req)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		msg, _ := io.ReadAll(io.LimitReader(resp.Body, 4<<10))
+		return fmt.Errorf("admin %s %s: %s: %s", method, path, resp.Status, bytes.TrimSpace(msg))
+	}
+	if out == nil {
+		_, err = io.Copy(io.Discard, resp.Body)
+		return err
+	}
+	return json.NewDecoder(resp.Body).Decode(out)
+}
+
+// account returns the default account, keys included.
+func (a *adminClient) account(ctx context.Context) (vmplane.Account, error) {
+	var out struct {
+		Accounts []vmplane.Account `json:"accounts"`
+	}
+	if err := a.do(ctx, "GET", "accounts", nil, &out); err != nil {
+		return vmplane.Account{}, err
+	}
+	for _, acct := range out.Accounts {
+		if acct.ID == vmplane.DefaultAccountID && len(acct.Keys) > 0 {
+			return acct, nil
+		}
+	}
+	return vmplane.Account{}, fmt.Errorf("the server has no default account with a key")
+}
+
+func (a *adminClient) catalog(ctx context.Context, cloud string) (*vmplane.Catalog, error) {
+	var c vmplane.Catalog
+	return &c, a.do(ctx, "GET", "catalog/"+cloud, nil, &c)
+}
+
+// seedChunk is how many instances one admin request seeds: one commit.
+const seedChunk = 10_000
+
+// seed creates n running instances of spec in zone, in chunks, and returns
+// their ids in creation order.
+func (a *adminClient) seed(ctx context.Context, cloud, spec, zone string, n int) ([]string, error) {
+	ids := make([]string, 0, n)
+	for len(ids) < n {
+		chunk := make([]vmplane.InstanceSeed, min(seedChunk, n-len(ids)))
+		for i := range chunk {
+			chunk[i] = vmplane.InstanceSeed{Cloud: cloud, SpecID: spec, Zone: zone,
+				Name: fmt.Sprintf("load-%s-%d", strings.ReplaceAll(cloud, "-", ""), len(ids)+i)}
+		}
+		var out struct {
+			Instances []struct {
+				ID string `json:"id"`
+			} `json:"instances"`
+		}
+		if err := a.do(ctx, "POST", "instances", map[string]any{"instances": chunk}, &out); err != nil {
+			return ids, err
+		}
+		if len(out.Instances) != len(chunk) {
+			return ids, fmt.Errorf("admin seeded %d instances of %d", len(out.Instances), len(chunk))
+		}
+		for _, in := range out.Instances {
+			ids = append(ids, in.ID)
+		}
+	}
+	return ids, nil
+}

@@ -1,0 +1,311 @@
+// Package loadtest is vmplane's load tool (`vmplane bench`). It starts a
+// server in a child process (or targets a running one), seeds instances
+// through the admin API, and runs concurrent closed-loop clients that sign
+// every request as the real clients do. Next to each workload it measures,
+// in the same run and with the same client and concurrency, the machine's
+// ceilings: a bare net/http server answering a fixed body of the same size,
+// and raw SQLite transactions with vmplane's durability settings. Figures
+// are reported as ratios to those ceilings, so that they compare across
+// machines.
+package loadtest
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strconv"
+	"time"
+
+	"github.com/vmplane/vmplane"
+)
+
+// CeilingCommand is the hidden vmplane subcommand that runs an HTTP
+// ceiling (ServeCeiling) in a process of its own.
+const CeilingCommand = "bench-ceiling"
+
+// ServerBanner starts the line `vmplane serve` prints once it listens.
+const ServerBanner = "vmplane listening on "
+
+// Config configures a run. Zero values take the defaults of `vmplane bench`.
+type Config struct {
+	// Exe is the vmplane binary run for the server and the HTTP ceilings
+	// (default: the running executable).
+	Exe string
+	// Target is the URL of a running server to load instead of starting
+	// one. Its memory is measured only when PID is given.
+	Target string
+	PID    int
+	// AdminToken is the target's admin token, if it has one.
+	AdminToken string
+	// Dir holds the started server's data and the storage ceiling's
+	// database: keep it on the disk you want measured. Default: a temporary
+	// directory, removed afterwards.
+	Dir string
+	// Instances is how many instances are seeded for each cloud a
+	// workload needs (default 100,000).
+	Instances int
+	// Clients is how many clients run concurrently (default 64).
+	Clients int
+	// Duration is how long each workload and each ceiling is measured
+	// (default 10s), after Warmup (default 1s).
+	Duration, Warmup time.Duration
+	// Workloads to run (default: all of Workloads).
+	Workloads []Workload
+	// NoCeilings skips the ceilings.
+	NoCeilings bool
+	// Startups is how many servers are started on an empty data directory
+	// to time their start (default 5; the last one is loaded).
+	Startups int
+	// Log receives progress as the run goes (default: discarded).
+	Log io.Writer
+}
+
+func (c *Config) defaults() error {
+	if c.Exe == "" && (c.Target == "" || !c.NoCeilings) {
+		exe, err := os.Executable()
+		if err != nil {
+			return err
+		}
+		c.Exe = exe
+	}
+	if c.Instances <= 0 {
+		c.Instances = 100_000
+	}
+	if c.Clients <= 0 {
+		c.Clients = 64
+	}
+	if c.Duration <= 0 {
+		c.Duration = 10 * time.Second
+	}
+	if c.Warmup < 0 {
+		c.Warmup = 0
+	} else if c.Warmup == 0 {
+		c.Warmup = time.Second
+	}
+	if c.Workloads == nil {
+		c.Workloads = Workloads
+	}
+	if c.Startups <= 0 {
+		c.Startups = 5
+	}
+	if c.Log == nil {
+		c.Log = io.Discard
+	}
+	for _, w := range c.Workloads {
+		if w.Writes && c.Instances < c.Clients {
+			return fmt.Errorf("workload %s needs at least one instance per client (%d instances, %d clients)", w.Name, c.Instances, c.Clients)
+		}
+	}
+	return nil
+}
+
+// Run measures what Config asks for and reports it. A workload's errors do
+// not stop the run: they are in the report, which says whether it passed.
+func Run(ctx context.Context, cfg Config) (rep *Report, err error) {
+	if err := cfg.defaults(); err != nil {
+		return nil, err
+	}
+	rep = &Report{Machine: ReadMachine(), Instances: cfg.Instances, Clients: cfg.Clients, Duration: cfg.Duration, Warmup: cfg.Warmup}
+	logf := func(format string, args ...any) { fmt.Fprintf(cfg.Log, format+"\n", args...) }
+
+	dir := cfg.Dir
+	if dir == "" {
+		if dir, err = os.MkdirTemp("", "vmplane-bench-"); err != nil {
+			return nil, err
+		}
+		defer os.RemoveAll(dir)
+	}
+
+	url, pid := cfg.Target, cfg.PID
+	var srv *process
+	if url == "" {
+		srv, err = startServers(ctx, cfg, dir, rep, logf)
+		if err != nil {
+			return nil, err
+		}
+		defer func() {
+			if srv != nil {
+				err = errors.Join(err, srv.stop())
+			}
+		}()
+		url, pid = srv.URL, srv.pid()
+	}
+	rep.Target = url
+
+	fleet, err := seed(ctx, cfg, url, rep, logf)
+	if err != nil {
+		return rep, err
+	}
+	if pid != 0 {
+		rep.SeedPeakRSS, _ = peakRSS(pid)
+	}
+
+	for _, w := range cfg.Workloads {
+		run := WorkloadRun{Workload: w}
+		if pid != 0 {
+			resetPeakRSS(pid)
+		}
+		run.Result = runLoad(ctx, clientsOf(w, fleet, url), cfg.Warmup, cfg.Duration, true)
+		if pid != 0 {
+			run.PeakRSS, _ = peakRSS(pid)
+		}
+		if ctx.Err() != nil {
+			return rep, ctx.Err()
+		}
+		logf("%s", run.line())
+		if !cfg.NoCeilings {
+			if run.Ceiling, err = httpCeiling(ctx, cfg, w, fleet, run.Result); err != nil {
+				return rep, fmt.Errorf("HTTP ceiling for %s: %w", w.Name, err)
+			}
+			logf("  %s", run.ceilingLine())
+		}
+		rep.Runs = append(rep.Runs, run)
+	}
+
+	if !cfg.NoCeilings {
+		if rep.Storage, err = storageCeiling(ctx, dir, cfg.Clients, cfg.Warmup, cfg.Duration); err != nil {
+			return rep, fmt.Errorf("storage ceiling: %w", err)
+		}
+		logf("storage ceiling: %s", describe(rep.Storage))
+	}
+
+	if pid != 0 {
+		rep.PeakRSS = max(rep.SeedPeakRSS, maxRunRSS(rep.Runs))
+	}
+	if srv != nil {
+		if srv, err = restart(ctx, cfg, srv, rep); err != nil {
+			return rep, err
+		}
+		logf("restart to ready with %d instances: %s, RSS %s after loading", rep.Seeded, ms(rep.Restart), mib(rep.RestartRSS))
+	}
+	return rep, nil
+}
+
+// serverArgs runs vmplane serve on a free port, with operations that
+// complete on the worker's next tick, and quiet logs.
+func serverArgs(dir string, key vmplane.Key, project string) []string {
+	return []string{"serve", "--listen", "127.0.0.1:0", "--data", dir, "--log-level", "warn", "--time-scale", "0",
+		"--access-key", key.AccessKey, "--secret-key", key.SecretKey, "--project-id", project}
+}
+
+// startServers times cfg.Startups starts of a server on an empty data
+// directory and returns the last server, which the run then loads.
+func startServers(ctx context.Context, cfg Config, dir string, rep *Report, logf func(string, ...any)) (*process, error) {
+	key, project := vmplane.GenerateKey(), vmplane.GenerateProjectID()
+	rep.serverDir = filepath.Join(dir, "data")
+	for i := range cfg.Startups {
+		d := rep.serverDir
+		if i < cfg.Startups-1 {
+			d = filepath.Join(dir, "startup-"+strconv.Itoa(i))
+		}
+		p, err := startProcess(ctx, cfg.Exe, serverArgs(d, key, project), ServerBanner, "/healthz")
+		if err != nil {
+			return nil, fmt.Errorf("start server: %w", err)
+		}
+		rep.Startups = append(rep.Startups, p.Ready)
+		if i == cfg.Startups-1 {
+			logf("start-up to /healthz on an empty data directory: median %s of %d", ms(rep.Startup()), cfg.Startups)
+			rep.args = serverArgs(d, key, project)
+			return p, nil
+		}
+		if err := p.stop(); err != nil {
+			return nil, err
+		}
+		os.RemoveAll(d)
+	}
+	panic("unreachable")
+}
+
+// seed reads the account, and seeds cfg.Instances instances for each
+// cloud the workloads need, of a spec that can change to another one.
+func seed(ctx context.Context, cfg Config, url string, rep *Report, logf func(string, ...any)) (*Fleet, error) {
+	adm := &adminClient{url: url, token: cfg.AdminToken, hc: &http.Client{Timeout: 10 * time.Minute}}
+	acct, err := adm.account(ctx)
+	if err != nil {
+		return nil, err
+	}
+	fleet := &Fleet{Account: acct, Clients: cfg.Clients, clouds: make(map[string]*Seeded)}
+	start := time.Now()
+	for _, w := range cfg.Workloads {
+		if fleet.clouds[w.Cloud] != nil {
+			continue
+		}
+		cat, err := adm.catalog(ctx, w.Cloud)
+		if err != nil {
+			return nil, err
+		}
+		s, err := pickSpecs(w.Cloud, cat)
+		if err != nil {
+			return nil, err
+		}
+		t := time.Now()
+		if s.IDs, err = adm.seed(ctx, w.Cloud, s.Spec, s.Zone, cfg.Instances); err != nil {
+			return nil, fmt.Errorf("seed %s: %w", w.Cloud, err)
+		}
+		fleet.clouds[w.Cloud] = s
+		rep.Seeded += len(s.IDs)
+		logf("seeded %d %s instances (%s in %s) in %s", len(s.IDs), w.Cloud, s.Spec, s.Zone, time.Since(t).Round(time.Millisecond))
+	}
+	rep.SeedTime = time.Since(start)
+	return fleet, nil
+}
+
+// pickSpecs chooses, from a cloud's catalog, the first spec that can change
+// to another in the first zone that offers it.
+func pickSpecs(cloud string, cat *vmplane.Catalog) (*Seeded, error) {
+	for i := range cat.Specs {
+		spec := &cat.Specs[i]
+		for _, z := range cat.Zones {
+			if !spec.OfferedIn(z.ID) || z.NoResize {
+				continue
+			}
+			if targets := cat.ResizeTargets(spec, z.ID); len(targets) > 0 {
+				return &Seeded{Spec: spec.ID, AltSpec: targets[0].ID, Zone: z.ID}, nil
+			}
+		}
+	}
+	return nil, fmt.Errorf("the %s catalog has no spec that can change to another", cloud)
+}
+
+func clientsOf(w Workload, f *Fleet, base string) []Client {
+	clients := make([]Client, f.Clients)
+	for i := range clients {
+		clients[i] = w.NewClient(f, base, i)
+	}
+	return clients
+}
+
+// httpCeiling runs w's requests against a bare HTTP server, in a process
+// of its own, that answers each with a fixed body the size of the mean
+// answer the workload got.
+func httpCeiling(ctx context.Context, cfg Config, w Workload, f *Fleet, got *Result) (*Result, error) {
+	ct := got.ContentType
+	if ct == "" {
+		ct = "application/json"
+	}
+	args := []string{CeilingCommand, "--listen", "127.0.0.1:0", "--size", strconv.Itoa(got.MeanBody()), "--content-type", ct}
+	p, err := startProcess(ctx, cfg.Exe, args, CeilingBanner, "/")
+	if err != nil {
+		return nil, err
+	}
+	r := runLoad(ctx, clientsOf(w, f, p.URL), cfg.Warmup, cfg.Duration, false)
+	return r, p.stop()
+}
+
+// restart stops the server and times its start on the data it kept.
+func restart(ctx context.Context, cfg Config, srv *process, rep *Report) (*process, error) {
+	if err := srv.stop(); err != nil {
+		return nil, fmt.Errorf("stop server: %w", err)
+	}
+	p, err := startProcess(ctx, cfg.Exe, rep.args, ServerBanner, "/healthz")
+	if err != nil {
+		return nil, fmt.Errorf("restart server: %w", err)
+	}
+	rep.Restart = p.Ready
+	rep.RestartRSS, _ = currentRSS(p.pid())
+	return p, nil
+}

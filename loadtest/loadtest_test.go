@@ -1,0 +1,75 @@
+package loadtest
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/vmplane/vmplane/vmplanetest"
+)
+
+// A short run against a server started in-process: every workload's
+// requests are signed and answered without an error, each next to its HTTP
+// ceiling (a child process), and the report shows it all.
+func TestRunLoadsATargetWithoutErrors(t *testing.T) {
+	srv := vmplanetest.NewServer(t, vmplanetest.Options{})
+	exe, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var progress bytes.Buffer
+	rep, err := Run(context.Background(), Config{
+		Exe: exe, Target: srv.URL(), Dir: t.TempDir(), Instances: 40, Clients: 4,
+		Duration: 150 * time.Millisecond, Warmup: 20 * time.Millisecond, Workloads: Workloads, Log: &progress,
+	})
+	if err != nil {
+		t.Fatalf("%v\n%s", err, progress.String())
+	}
+	if len(rep.Runs) != len(Workloads) || rep.Seeded != 40*seededClouds(Workloads) {
+		t.Fatalf("%d runs, %d seeded", len(rep.Runs), rep.Seeded)
+	}
+	for _, run := range rep.Runs {
+		if run.Result.Requests == 0 || run.Result.TotalErrors() != 0 {
+			t.Errorf("%s: %d requests, %d errors: %v", run.Workload.Name, run.Result.Requests, run.Result.TotalErrors(), run.Result.Samples)
+		}
+		if run.Ceiling == nil || run.Ceiling.Requests == 0 || run.Ratio() <= 0 {
+			t.Errorf("%s: no HTTP ceiling measured", run.Workload.Name)
+		}
+	}
+	if rep.Storage == nil || rep.Storage.Requests == 0 {
+		t.Error("no storage ceiling measured")
+	}
+	var out bytes.Buffer
+	if err := rep.Write(&out); err != nil {
+		t.Fatal(err)
+	}
+	for _, w := range Workloads {
+		if !strings.Contains(out.String(), w.Name) {
+			t.Errorf("the report does not show %s:\n%s", w.Name, out.String())
+		}
+	}
+}
+
+func seededClouds(ws []Workload) int {
+	clouds := map[string]bool{}
+	for _, w := range ws {
+		clouds[w.Cloud] = true
+	}
+	return len(clouds)
+}
+
+func TestLookupKeepsOrderAndRefusesUnknownNames(t *testing.T) {
+	if len(Workloads) < 2 {
+		t.Skip("fewer than two workloads")
+	}
+	got, err := Lookup([]string{Workloads[1].Name, Workloads[0].Name})
+	if err != nil || len(got) != 2 || got[0].Name != Workloads[1].Name {
+		t.Fatalf("%v %v", got, err)
+	}
+	if _, err := Lookup([]string{"nope"}); err == nil || !strings.Contains(err.Error(), Workloads[0].Name) {
+		t.Fatalf("an unknown name: %v", err)
+	}
+}

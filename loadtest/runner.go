@@ -1,0 +1,187 @@
+package loadtest
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"net"
+	"net/http"
+	"sync"
+	"time"
+)
+
+// Call is one request of a client and the judge of its answer.
+type Call struct {
+	Req *http.Request
+	// Check judges the body of a 200 answer; nil accepts any. It is where a
+	// workload learns that a change was accepted (and moves on); the
+	// ceilings, which answer anything with a fixed body, never call it.
+	Check func(resp *http.Response, body []byte) error
+}
+
+// Client makes the calls of one closed-loop client, one at a time: it is
+// asked for the next call only once the previous one is answered.
+type Client func() (Call, error)
+
+// Result is what one timed run measured.
+type Result struct {
+	// Requests answered, and errors met, while measuring (after warm-up).
+	Requests, Errors uint64
+	// WarmupErrors are errors met during the warm-up: they count too.
+	WarmupErrors uint64
+	// Samples holds the first few distinct error messages.
+	Samples []string
+	Elapsed time.Duration
+	Latency Histogram
+	// Bytes is the sum of the response bodies' sizes while measuring.
+	Bytes       uint64
+	ContentType string
+}
+
+// Throughput is in requests per second.
+func (r *Result) Throughput() float64 {
+	if r.Elapsed <= 0 {
+		return 0
+	}
+	return float64(r.Requests) / r.Elapsed.Seconds()
+}
+
+// MeanBody is the mean response body size in bytes.
+func (r *Result) MeanBody() int {
+	if r.Requests == 0 {
+		return 0
+	}
+	return int(r.Bytes / r.Requests)
+}
+
+// TotalErrors counts every error, warm-up included.
+func (r *Result) TotalErrors() uint64 { return r.Errors + r.WarmupErrors }
+
+const maxSamples = 5
+
+// runLoad runs clients concurrently, each in a closed loop, for warmup then
+// duration, and measures the second part. With judge, each answer's Check
+// runs; without it only the status is judged.
+func runLoad(ctx context.Context, clients []Client, warmup, duration time.Duration, judge bool) *Result {
+	tr := newTransport(len(clients))
+	defer tr.CloseIdleConnections()
+	hc := &http.Client{Transport: tr, Timeout: 30 * time.Second}
+	bufs := make([]bytes.Buffer, len(clients))
+	types := make([]string, len(clients))
+	r := measure(ctx, len(clients), warmup, duration, func(i int) (int, error) {
+		n, ct, err := do(ctx, hc, clients[i], &bufs[i], judge)
+		if err == nil && types[i] == "" {
+			types[i] = ct
+		}
+		return n, err
+	})
+	for _, ct := range types {
+		if ct != "" {
+			r.ContentType = ct
+			break
+		}
+	}
+	return r
+}
+
+// measure calls op from clients goroutines, each in a closed loop, for
+// warmup then duration, and measures the second part. op returns the size of
+// what it received.
+func measure(ctx context.Context, clients int, warmup, duration time.Duration, op func(client int) (int, error)) *Result {
+	start := time.Now()
+	measureFrom, end := start.Add(warmup), start.Add(warmup+duration)
+	results := make([]Result, clients)
+	var wg sync.WaitGroup
+	for i := range clients {
+		wg.Go(func() {
+			r := &results[i]
+			for ctx.Err() == nil {
+				t0 := time.Now()
+				if !t0.Before(end) {
+					return
+				}
+				n, err := op(i)
+				t1 := time.Now()
+				switch {
+				case err != nil && ctx.Err() != nil:
+					return
+				case err != nil:
+					if t0.Before(measureFrom) {
+						r.WarmupErrors++
+					} else {
+						r.Errors++
+					}
+					r.Samples = addSample(r.Samples, err.Error())
+				case !t0.Before(measureFrom) && !t1.After(end):
+					r.Requests++
+					r.Bytes += uint64(n)
+					r.Latency.Record(t1.Sub(t0))
+				}
+			}
+		})
+	}
+	wg.Wait()
+	total := &Result{Elapsed: duration}
+	for i := range results {
+		r := &results[i]
+		total.Requests += r.Requests
+		total.Errors += r.Errors
+		total.WarmupErrors += r.WarmupErrors
+		total.Bytes += r.Bytes
+		total.Latency.Merge(&r.Latency)
+		for _, s := range r.Samples {
+			total.Samples = addSample(total.Samples, s)
+		}
+	}
+	return total
+}
+
+// do makes one call and reads its whole answer into buf.
+func do(ctx context.Context, hc *http.Client, next Client, buf *bytes.Buffer, judge bool) (n int, contentType string, err error) {
+	call, err := next()
+	if err != nil {
+		return 0, "", err
+	}
+	resp, err := hc.Do(call.Req.WithContext(ctx))
+	if err != nil {
+		return 0, "", err
+	}
+	buf.Reset()
+	_, err = buf.ReadFrom(resp.Body)
+	resp.Body.Close()
+	if err != nil {
+		return 0, "", err
+	}
+	if resp.StatusCode != http.StatusOK {
+		return 0, "", fmt.Errorf("%s %s: %s: %.200s", call.Req.Method, call.Req.URL.Path, resp.Status, buf.Bytes())
+	}
+	if judge && call.Check != nil {
+		if err := call.Check(resp, buf.Bytes()); err != nil {
+			return 0, "", fmt.Errorf("%s %s: %w", call.Req.Method, call.Req.URL.Path, err)
+		}
+	}
+	return buf.Len(), resp.Header.Get("Content-Type"), nil
+}
+
+func addSample(samples []string, s string) []string {
+	if len(samples) >= maxSamples {
+		return samples
+	}
+	for _, x := range samples {
+		if x == s {
+			return samples
+		}
+	}
+	return append(samples, s)
+}
+
+// newTransport keeps one connection per client, as clients with keep-alive do.
+func newTransport(clients int) *http.Transport {
+	return &http.Transport{
+		DialContext:         (&net.Dialer{Timeout: 5 * time.Second, KeepAlive: 30 * time.Second}).DialContext,
+		MaxIdleConns:        clients,
+		MaxIdleConnsPerHost: clients,
+		MaxConnsPerHost:     clients,
+		IdleConnTimeout:     90 * time.Second,
+	}
+}
