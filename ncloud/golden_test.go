@@ -126,6 +126,9 @@ var goldenCases = []goldenCase{
 	{name: "vpc_regions_json", target: "/vserver/v2/getRegionList?responseFormatType=json"},
 	{name: "vpc_zones_xml", target: "/vserver/v2/getZoneList?regionCode=KR"},
 	{name: "vpc_specs_for_image_json", target: "/vserver/v2/getServerSpecList?regionCode=KR&zoneCode=KR-1&serverImageNo=104630229&serverSpecCodeList.1=ci2-g3&serverSpecCodeList.2=s2-g3&responseFormatType=json"},
+	{name: "vpc_images_kvm_rocky_json", target: "/vserver/v2/getServerImageList?hypervisorCodeList.1=KVM&osTypeCodeList.1=ROCKY&responseFormatType=json"},
+	{name: "vpc_image_products_xml", target: "/vserver/v2/getServerImageProductList?platformTypeCodeList.1=LNX64"},
+	{name: "vpc_spec_detail_xml", target: "/vserver/v2/getServerSpecDetail?serverSpecCode=s2-g3"},
 	{name: "vpc_products_xen_xml", target: "/vserver/v2/getServerProductList?serverImageProductCode=SW.VSVR.OS.LNX64.ROCKY.0810.B050&productCode=SVR.VSVR.STAND.C002.M008.NET.SSD.B050.G002"},
 	{name: "classic_regions_xml", target: "/server/v2/getRegionList"},
 	{name: "classic_zones_json", target: "/server/v2/getZoneList?regionNo=1&responseFormatType=json"},
@@ -283,15 +286,15 @@ func send(t testing.TB, srv *vmplanetest.Server, method, target, body string, au
 }
 
 // get and post make a setup request that must succeed.
-func get(t *testing.T, srv *vmplanetest.Server, target string) {
+func get(t testing.TB, srv *vmplanetest.Server, target string) {
 	mustOK(t, srv, http.MethodGet, target, "")
 }
 
-func post(t *testing.T, srv *vmplanetest.Server, target, body string) {
+func post(t testing.TB, srv *vmplanetest.Server, target, body string) {
 	mustOK(t, srv, http.MethodPost, target, body)
 }
 
-func mustOK(t *testing.T, srv *vmplanetest.Server, method, target, body string) {
+func mustOK(t testing.TB, srv *vmplanetest.Server, method, target, body string) {
 	t.Helper()
 	if res, b := send(t, srv, method, target, body, nil); res.StatusCode != http.StatusOK {
 		t.Fatalf("%s %s: %s\n%s", method, target, res.Status, b)

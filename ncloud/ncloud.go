@@ -108,6 +108,8 @@ func NewHandler(svc *vmplane.Service, cfg Config) http.Handler {
 			"getServerSpecDetail":           (*call).getServerSpecDetail,
 			"getServerProductList":          (*call).getServerProductList,
 			"getServerImageProductList":     (*call).getServerImageProductList,
+			"getServerImageList":            (*call).getServerImageList,
+			"getServerImageDetail":          (*call).getServerImageDetail,
 			"getRegionList":                 (*call).getRegionList,
 			"getZoneList":                   (*call).getZoneList,
 			"getAccessControlGroupList":     (*call).getAccessControlGroupList,

@@ -296,3 +296,95 @@ func (c *call) getZoneList() (result, error) {
 	}
 	return list("zoneList", items), nil
 }
+
+// renderImage renders a numbered (KVM) image as a VPC ServerImage.
+func renderImage(img *vmplane.Image) obj {
+	h := img.Attrs["hypervisor"]
+	category := code("LINUX", "LINUX")
+	if strings.HasPrefix(img.Attrs["platformType"], "WND") {
+		category = code("WINDOWS", "WINDOWS")
+	}
+	osType := img.Attrs["osType"]
+	return obj{
+		{"serverImageNo", img.ID},
+		{"serverImageName", img.Name},
+		{"serverImageDescription", img.Attrs["osInformation"]},
+		{"serverImageProductCode", imageProductCode(img)},
+		{"serverImageType", code("NCP", "NCP server image")},
+		{"hypervisorType", code(h, h)},
+		{"cpuArchitectureType", code("X86_64", "x86 64bit")},
+		{"osCategoryType", category},
+		{"osType", code(osType, osType)},
+		{"serverImageStatus", code("CREAT", "NSI CREATED state")},
+		{"serverImageOperation", code("NULL", "NSI NULL OP")},
+		{"serverImageStatusName", "created"},
+		{"createDate", networkDate},
+		{"shareStatus", code("NULL", "NULL")},
+		{"sharedLoginIdList", []string{}},
+		{"blockStorageMappingList", []obj{{
+			{"order", 0},
+			{"blockStorageSize", int64(50 * gib)},
+			{"blockStorageName", img.Name},
+			{"blockStorageVolumeType", code("SSD", "SSD")},
+			{"iops", 0},
+			{"throughput", int64(0)},
+			{"isEncryptedVolume", false},
+		}}},
+		{"serverImageLifeCyclePhase", code("ACTIVE", "Active")},
+		{"platformCategoryCode", "OS"},
+	}
+}
+
+// getServerImageList lists the numbered (KVM) images, which are what
+// serverImageNo names; XEN images are products (getServerImageProductList).
+func (c *call) getServerImageList() (result, error) {
+	if _, err := c.region(); err != nil {
+		return result{}, err
+	}
+	nos, err := c.p.strings("serverImageNoList")
+	if err != nil {
+		return result{}, err
+	}
+	var filters [][]string
+	// hypervisorCodeList is how older SDKs (and Terraform) spell hypervisorTypeCodeList.
+	for _, name := range []string{"hypervisorTypeCodeList", "hypervisorCodeList", "osTypeCodeList", "serverImageTypeCodeList", "platformCategoryCodeList"} {
+		l, err := c.p.strings(name)
+		if err != nil {
+			return result{}, err
+		}
+		filters = append(filters, l)
+	}
+	status, err := c.p.oneOf("serverImageStatusCode", "INIT", "CREAT")
+	if err != nil {
+		return result{}, err
+	}
+	var items []obj
+	for i := range c.cat.Images {
+		img := &c.cat.Images[i]
+		// In the order of the filters above.
+		values := []string{img.Attrs["hypervisor"], img.Attrs["hypervisor"], img.Attrs["osType"], "NCP", "OS"}
+		ok := imageNo(img) != "" && (len(nos) == 0 || slices.Contains(nos, img.ID)) && matches(c.p, "serverImageName", img.Name) &&
+			(status == "" || status == "CREAT")
+		for j, f := range filters {
+			ok = ok && (len(f) == 0 || slices.Contains(f, values[j]))
+		}
+		if ok {
+			items = append(items, renderImage(img))
+		}
+	}
+	return c.paged("serverImageList", items)
+}
+
+func (c *call) getServerImageDetail() (result, error) {
+	if _, err := c.region(); err != nil {
+		return result{}, err
+	}
+	no, err := c.p.required("serverImageNo")
+	if err != nil {
+		return result{}, err
+	}
+	if img := c.cat.FindImage(no); img != nil && imageNo(img) != "" {
+		return list("serverImageList", []obj{renderImage(img)}), nil
+	}
+	return list("serverImageList", nil), nil
+}

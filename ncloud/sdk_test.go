@@ -381,6 +381,39 @@ type Subnet struct {
 	NetworkAclNo *string     `json:"networkAclNo,omitempty"`
 }
 
+type ServerImage struct {
+	ServerImageNo             *string                `json:"serverImageNo,omitempty"`
+	ServerImageName           *string                `json:"serverImageName,omitempty"`
+	ServerImageDescription    *string                `json:"serverImageDescription,omitempty"`
+	ServerImageProductCode    *string                `json:"serverImageProductCode,omitempty"`
+	ServerImageType           *CommonCode            `json:"serverImageType,omitempty"`
+	HypervisorType            *CommonCode            `json:"hypervisorType,omitempty"`
+	CpuArchitectureType       *CommonCode            `json:"cpuArchitectureType,omitempty"`
+	OsCategoryType            *CommonCode            `json:"osCategoryType,omitempty"`
+	OsType                    *CommonCode            `json:"osType,omitempty"`
+	ServerImageStatus         *CommonCode            `json:"serverImageStatus,omitempty"`
+	ServerImageOperation      *CommonCode            `json:"serverImageOperation,omitempty"`
+	ServerImageStatusName     *string                `json:"serverImageStatusName,omitempty"`
+	CreateDate                *string                `json:"createDate,omitempty"`
+	ShareStatus               *CommonCode            `json:"shareStatus,omitempty"`
+	SharedLoginIdList         []*string              `json:"sharedLoginIdList,omitempty"`
+	BlockStorageMappingList   []*BlockStorageMapping `json:"blockStorageMappingList,omitempty"`
+	ServerImageLifeCyclePhase *CommonCode            `json:"serverImageLifeCyclePhase,omitempty"`
+	PlatformCategoryCode      *string                `json:"platformCategoryCode,omitempty"`
+}
+
+type BlockStorageMapping struct {
+	Order                          *int32      `json:"order,omitempty"`
+	BlockStorageSnapshotInstanceNo *int32      `json:"blockStorageSnapshotInstanceNo,omitempty"`
+	BlockStorageSnapshotName       *string     `json:"blockStorageSnapshotName,omitempty"`
+	BlockStorageSize               *int64      `json:"blockStorageSize,omitempty"`
+	BlockStorageName               *string     `json:"blockStorageName,omitempty"`
+	BlockStorageVolumeType         *CommonCode `json:"blockStorageVolumeType,omitempty"`
+	Iops                           *int32      `json:"iops,omitempty"`
+	Throughput                     *int64      `json:"throughput,omitempty"`
+	IsEncryptedVolume              *bool       `json:"isEncryptedVolume,omitempty"`
+}
+
 // response holds every list a VPC response can carry; the SDK has one
 // response type per action, each with the common fields and one list.
 type response struct {
@@ -397,6 +430,7 @@ type response struct {
 	BlockStorageInstanceList []*BlockStorageInstance `json:"blockStorageInstanceList,omitempty"`
 	NetworkInterfaceList     []*NetworkInterface     `json:"networkInterfaceList,omitempty"`
 	SubnetList               []*Subnet               `json:"subnetList,omitempty"`
+	ServerImageList          []*ServerImage          `json:"serverImageList,omitempty"`
 }
 
 // classicResponse is response for the Classic API.

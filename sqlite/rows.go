@@ -5,11 +5,14 @@ import (
 	"database/sql"
 	"encoding/json"
 	"errors"
+	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/vmplane/vmplane"
+	"golang.org/x/sync/errgroup"
 )
 
 const instanceColumns = `cloud, id, seq, account_id, name, spec, vcpu, memory_mib, disk_type, disk_gib, image, region, zone,
@@ -175,8 +178,36 @@ func (db *DB) loadAccounts(ctx context.Context) ([]vmplane.Account, error) {
 	return out, krows.Err()
 }
 
+// loadInstances reads the live instances in creation order. A large table is
+// read in ranges of the sequence, side by side, one connection each: the
+// scan is CPU-bound in the driver, and restarts must be quick.
 func (db *DB) loadInstances(ctx context.Context) ([]vmplane.Instance, error) {
-	rows, err := db.read.QueryContext(ctx, "SELECT "+instanceColumns+" FROM instances WHERE power <> 'deleted' ORDER BY seq")
+	var lo, hi sql.NullInt64
+	if err := db.read.QueryRowContext(ctx, "SELECT min(seq), max(seq) FROM instances").Scan(&lo, &hi); err != nil || !lo.Valid {
+		return nil, err
+	}
+	parts := min(max(1, runtime.GOMAXPROCS(0)), maxReaders)
+	if hi.Int64-lo.Int64 < 50_000 {
+		parts = 1
+	}
+	step := (hi.Int64-lo.Int64)/int64(parts) + 1
+	results := make([][]vmplane.Instance, parts)
+	var g errgroup.Group
+	for p := range parts {
+		from := lo.Int64 + int64(p)*step
+		g.Go(func() (err error) {
+			results[p], err = db.loadInstanceRange(ctx, from, from+step-1)
+			return err
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return nil, err
+	}
+	return slices.Concat(results...), nil
+}
+
+func (db *DB) loadInstanceRange(ctx context.Context, from, to int64) ([]vmplane.Instance, error) {
+	rows, err := db.read.QueryContext(ctx, "SELECT "+instanceColumns+" FROM instances WHERE seq BETWEEN ? AND ? AND power <> 'deleted' ORDER BY seq", from, to)
 	if err != nil {
 		return nil, err
 	}

@@ -29,8 +29,12 @@ var migrations embed.FS
 
 var _ vmplane.Store = (*DB)(nil)
 
-// maxBatch bounds how many commits share one transaction.
-const maxBatch = 256
+const (
+	// maxBatch bounds how many commits share one transaction.
+	maxBatch = 256
+	// maxReaders bounds the read connections.
+	maxReaders = 4
+)
 
 // DB is a vmplane.Store in one SQLite file.
 type DB struct {
@@ -72,7 +76,7 @@ func Open(ctx context.Context, file string) (*DB, error) {
 		write.Close()
 		return nil, err
 	}
-	read.SetMaxOpenConns(4)
+	read.SetMaxOpenConns(maxReaders)
 	db := &DB{file: file, write: write, read: read, commits: make(chan *commit, maxBatch), stop: make(chan struct{}), done: make(chan struct{})}
 	if err := db.migrate(ctx); err != nil {
 		db.write.Close()
