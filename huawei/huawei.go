@@ -218,10 +218,13 @@ func writeBody(w http.ResponseWriter, status int, v any) {
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)
-	if err := enc.Encode(v); err != nil {
-		status, buf = http.StatusInternalServerError, *bytes.NewBufferString(`{"error":{"message":"A system exception occurred.","code":"Common.0001"}}`)
+	body := buf.Bytes()
+	if err := enc.Encode(v); err == nil {
+		body = bytes.TrimSuffix(buf.Bytes(), []byte("\n"))
+	} else {
+		status, body = http.StatusInternalServerError, []byte(`{"error":{"message":"A system exception occurred.","code":"Common.0001"}}`)
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)
-	_, _ = w.Write(bytes.TrimSuffix(buf.Bytes(), []byte("\n")))
+	_, _ = w.Write(body)
 }

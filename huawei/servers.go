@@ -154,9 +154,12 @@ type serverCreate struct {
 		MarketType          string          `json:"marketType"`
 		EnterpriseProjectID string          `json:"enterprise_project_id"`
 	} `json:"extendparam"`
-	Metadata    map[string]string             `json:"metadata"`
-	ServerTags  []struct{ Key, Value string } `json:"server_tags"`
-	Description string                        `json:"description"`
+	Metadata   map[string]string `json:"metadata"`
+	ServerTags []struct {
+		Key   string `json:"key"`
+		Value string `json:"value"`
+	} `json:"server_tags"`
+	Description string `json:"description"`
 }
 
 // Limits ECS documents for create.
