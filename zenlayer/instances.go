@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/netip"
+	"reflect"
 	"regexp"
 	"slices"
 	"strconv"
@@ -281,8 +282,14 @@ type describeInstancesResponse struct {
 }
 
 // match returns the filter a DescribeInstances request asks for: every
-// given parameter must hold.
+// given parameter must hold. It is nil when the request gives none, so that
+// a page costs the page, not a pass over every instance.
 func (req *describeInstancesRequest) match() func(*vmplane.Instance) bool {
+	rest := *req
+	rest.InstanceIDs, rest.page = nil, page{}
+	if reflect.ValueOf(rest).IsZero() {
+		return nil
+	}
 	eq := func(want, got string) bool { return want == "" || want == got }
 	return func(in *vmplane.Instance) bool {
 		if !eq(req.ZoneID, in.Zone) || !eq(req.InstanceType, in.SpecID) || !eq(req.ImageID, in.ImageID) ||
