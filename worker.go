@@ -79,16 +79,30 @@ func (w *worker) push(e entry) {
 
 // schedule queues the current step of op; a held operation waits for Release.
 func (w *worker) schedule(op *Operation) {
-	if !op.Done() && !op.DueAt.IsZero() {
-		w.push(entry{at: op.DueAt, key: opKey(op.Cloud, op.ID), step: op.Step})
+	if e, ok := opEntry(op); ok {
+		w.push(e)
 	}
+}
+
+func opEntry(op *Operation) (entry, bool) {
+	if op.Done() || op.DueAt.IsZero() {
+		return entry{}, false
+	}
+	return entry{at: op.DueAt, key: opKey(op.Cloud, op.ID), step: op.Step}, true
 }
 
 // scheduleChange queues an instance's scheduled change.
 func (w *worker) scheduleChange(in *Instance) {
-	if in.Scheduled != nil && in.Idle() {
-		w.push(entry{at: in.Scheduled.At, key: changePrefix + instanceKey(in.Cloud, in.ID)})
+	if e, ok := changeEntry(in); ok {
+		w.push(e)
 	}
+}
+
+func changeEntry(in *Instance) (entry, bool) {
+	if in.Scheduled == nil || !in.Idle() {
+		return entry{}, false
+	}
+	return entry{at: in.Scheduled.At, key: changePrefix + instanceKey(in.Cloud, in.ID)}, true
 }
 
 func (w *worker) kick() {
@@ -152,15 +166,21 @@ func (w *worker) do(ctx context.Context, e entry) {
 	w.sem <- struct{}{}
 	defer func() {
 		<-w.sem
+		// Releasing the key and queueing again what came due for it
+		// meanwhile happen under one hold of w.mu: settle must never see
+		// the key neither running nor queued.
+		w.s.mu.RLock()
 		w.mu.Lock()
 		delete(w.running, e.key)
-		again := w.deferred[e.key]
-		delete(w.deferred, e.key)
+		if w.deferred[e.key] {
+			delete(w.deferred, e.key)
+			if next, ok := w.current(e.key); ok {
+				heap.Push(&w.queue, next)
+			}
+		}
 		w.progress.Broadcast()
 		w.mu.Unlock()
-		if again {
-			w.requeue(e.key)
-		}
+		w.s.mu.RUnlock()
 		w.wg.Done()
 		w.kick()
 	}()
@@ -171,19 +191,19 @@ func (w *worker) do(ctx context.Context, e entry) {
 	w.step(ctx, e)
 }
 
-// requeue schedules again whatever key stands for now.
-func (w *worker) requeue(key string) {
-	w.s.mu.RLock()
-	defer w.s.mu.RUnlock()
+// current returns the entry key stands for now, if anything is due for it.
+// The caller holds w.s.mu.
+func (w *worker) current(key string) (entry, bool) {
 	if k, ok := strings.CutPrefix(key, changePrefix); ok {
 		if in := w.s.instances[k]; in != nil {
-			w.scheduleChange(in)
+			return changeEntry(in)
 		}
-		return
+		return entry{}, false
 	}
 	if op := w.s.ops[key]; op != nil {
-		w.schedule(op)
+		return opEntry(op)
 	}
+	return entry{}, false
 }
 
 // step runs the current step of an operation once.
