@@ -79,30 +79,16 @@ func (w *worker) push(e entry) {
 
 // schedule queues the current step of op; a held operation waits for Release.
 func (w *worker) schedule(op *Operation) {
-	if e, ok := opEntry(op); ok {
-		w.push(e)
+	if !op.Done() && !op.DueAt.IsZero() {
+		w.push(entry{at: op.DueAt, key: opKey(op.Cloud, op.ID), step: op.Step})
 	}
-}
-
-func opEntry(op *Operation) (entry, bool) {
-	if op.Done() || op.DueAt.IsZero() {
-		return entry{}, false
-	}
-	return entry{at: op.DueAt, key: opKey(op.Cloud, op.ID), step: op.Step}, true
 }
 
 // scheduleChange queues an instance's scheduled change.
 func (w *worker) scheduleChange(in *Instance) {
-	if e, ok := changeEntry(in); ok {
-		w.push(e)
+	if in.Scheduled != nil && in.Idle() {
+		w.push(entry{at: in.Scheduled.At, key: changePrefix + instanceKey(in.Cloud, in.ID)})
 	}
-}
-
-func changeEntry(in *Instance) (entry, bool) {
-	if in.Scheduled == nil || !in.Idle() {
-		return entry{}, false
-	}
-	return entry{at: in.Scheduled.At, key: changePrefix + instanceKey(in.Cloud, in.ID)}, true
 }
 
 func (w *worker) kick() {
@@ -166,21 +152,23 @@ func (w *worker) do(ctx context.Context, e entry) {
 	w.sem <- struct{}{}
 	defer func() {
 		<-w.sem
-		// Releasing the key and queueing again what came due for it
-		// meanwhile happen under one hold of w.mu: settle must never see
-		// the key neither running nor queued.
-		w.s.mu.RLock()
 		w.mu.Lock()
 		delete(w.running, e.key)
-		if w.deferred[e.key] {
-			delete(w.deferred, e.key)
-			if next, ok := w.current(e.key); ok {
-				heap.Push(&w.queue, next)
-			}
+		again := w.deferred[e.key]
+		if !again {
+			w.progress.Broadcast()
 		}
-		w.progress.Broadcast()
 		w.mu.Unlock()
-		w.s.mu.RUnlock()
+		if again {
+			// The deferred mark stays until the entry is back in the
+			// queue, so that settle never sees nothing due and nothing
+			// running in between.
+			w.requeue(e.key)
+			w.mu.Lock()
+			delete(w.deferred, e.key)
+			w.progress.Broadcast()
+			w.mu.Unlock()
+		}
 		w.wg.Done()
 		w.kick()
 	}()
@@ -191,19 +179,19 @@ func (w *worker) do(ctx context.Context, e entry) {
 	w.step(ctx, e)
 }
 
-// current returns the entry key stands for now, if anything is due for it.
-// The caller holds w.s.mu.
-func (w *worker) current(key string) (entry, bool) {
+// requeue schedules again whatever key stands for now.
+func (w *worker) requeue(key string) {
+	w.s.mu.RLock()
+	defer w.s.mu.RUnlock()
 	if k, ok := strings.CutPrefix(key, changePrefix); ok {
 		if in := w.s.instances[k]; in != nil {
-			return changeEntry(in)
+			w.scheduleChange(in)
 		}
-		return entry{}, false
+		return
 	}
 	if op := w.s.ops[key]; op != nil {
-		return opEntry(op)
+		w.schedule(op)
 	}
-	return entry{}, false
 }
 
 // step runs the current step of an operation once.
@@ -283,7 +271,7 @@ func (w *worker) settle(ctx context.Context) error {
 			return err
 		}
 		due := len(w.queue) > 0 && !w.queue[0].at.After(w.s.clock.Now())
-		if !due && len(w.running) == 0 {
+		if !due && len(w.running) == 0 && len(w.deferred) == 0 {
 			return nil
 		}
 		w.progress.Wait()
