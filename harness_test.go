@@ -23,8 +23,9 @@ var defaultScope = vmplane.Scope{Cloud: testCloud, Account: vmplane.DefaultAccou
 
 func testCatalog() *vmplane.Catalog {
 	return &vmplane.Catalog{
-		Regions: []vmplane.Region{{ID: "r1"}},
-		Zones:   []vmplane.Zone{{ID: "z1", Region: "r1"}, {ID: "z2", Region: "r1"}, {ID: "frozen", Region: "r1", NoResize: true}},
+		Regions: []vmplane.Region{{ID: "r1"}, {ID: "r2"}},
+		Zones: []vmplane.Zone{{ID: "z1", Region: "r1"}, {ID: "z2", Region: "r1"}, {ID: "frozen", Region: "r1", NoResize: true},
+			{ID: "far", Region: "r2"}},
 		Specs: []vmplane.Spec{
 			{ID: "small", VCPU: 1, MemoryMiB: 1024, ResizeGroup: "std", Price: 10},
 			{ID: "medium", VCPU: 2, MemoryMiB: 4096, ResizeGroup: "std", Price: 20},

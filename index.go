@@ -5,9 +5,9 @@ import (
 	"sort"
 )
 
-// scopeIndex keeps one scope's instances in creation order, so that the
-// common list request (a page of the newest or oldest) costs a slice, not a
-// scan.
+// scopeIndex keeps one scope's instances (or one region's of a scope) in
+// creation order, so that the common list request (a page in creation
+// order) costs a slice, not a scan.
 type scopeIndex struct {
 	items []*Instance // sorted by Seq
 }
@@ -31,6 +31,24 @@ func (x *scopeIndex) remove(seq int64) {
 	if i, found := x.search(seq); found {
 		x.items = slices.Delete(x.items, i, i+1)
 	}
+}
+
+// indexKey names a list the core keeps in creation order: a scope's
+// instances, or those of one region of it.
+type indexKey struct {
+	Scope
+	Region string // "": every region
+}
+
+// indexKeys returns the n lists in belongs to (an array: no allocation).
+func indexKeys(in *Instance) (keys [2]indexKey, n int) {
+	sc := Scope{Cloud: in.Cloud, Account: in.Account}
+	keys[0] = indexKey{Scope: sc}
+	if in.Region == "" {
+		return keys, 1
+	}
+	keys[1] = indexKey{Scope: sc, Region: in.Region}
+	return keys, 2
 }
 
 // instanceKey is the map key of an instance: ids are unique within a cloud.

@@ -136,6 +136,8 @@ type InstanceFilter struct {
 	Scope
 	// IDs keeps only these instances; unknown ids are ignored.
 	IDs []string
+	// Region keeps only the instances of one region ("": any).
+	Region string
 	// Match keeps only the instances it returns true for. Clouds use it to
 	// filter on their own wire codes.
 	Match func(*Instance) bool

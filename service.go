@@ -78,7 +78,7 @@ type Service struct {
 	keys      map[string]*Account // by access key
 	projects  map[string]*Account // by project id
 	instances map[string]*Instance
-	scopes    map[Scope]*scopeIndex
+	indexes   map[indexKey]*scopeIndex
 	reserved  map[string]bool
 	ops       map[string]*Operation // running, by opKey
 	jobs      *jobCache
@@ -169,7 +169,7 @@ func (s *Service) reset(jobCacheSize int) {
 	s.keys = make(map[string]*Account)
 	s.projects = make(map[string]*Account)
 	s.instances = make(map[string]*Instance)
-	s.scopes = make(map[Scope]*scopeIndex)
+	s.indexes = make(map[indexKey]*scopeIndex)
 	s.reserved = make(map[string]bool)
 	s.ops = make(map[string]*Operation)
 	s.jobs = newJobCache(jobCacheSize)
@@ -409,6 +409,10 @@ func (s *Service) FindInstanceByID(ctx context.Context, scope Scope, id string) 
 
 // FindInstances returns a page of the instances that match f and how many
 // match in all. An empty Scope field matches every cloud or account.
+//
+// A page of one scope (or one region of it) in creation order costs the
+// page, not the scope: the core keeps those lists. A Match costs one pass,
+// and a Compare a sort of the matches.
 func (s *Service) FindInstances(ctx context.Context, f InstanceFilter) ([]Instance, int, error) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
@@ -418,42 +422,66 @@ func (s *Service) FindInstances(ctx context.Context, f InstanceFilter) ([]Instan
 		seen := make(map[string]bool, len(f.IDs))
 		for _, id := range f.IDs {
 			in := s.instances[instanceKey(f.Cloud, id)]
-			if in != nil && !seen[id] && (f.Account == "" || in.Account == f.Account) {
+			if in != nil && !seen[id] && (f.Account == "" || in.Account == f.Account) && (f.Region == "" || in.Region == f.Region) {
 				seen[id] = true
 				all = append(all, in)
 			}
 		}
 		slices.SortFunc(all, BySeq)
 	case f.Cloud != "" && f.Account != "":
-		if x := s.scopes[f.Scope]; x != nil {
+		if x := s.indexes[indexKey{f.Scope, f.Region}]; x != nil {
 			all = x.items
 		}
 	default:
 		for _, in := range s.instances {
-			if (f.Cloud == "" || in.Cloud == f.Cloud) && (f.Account == "" || in.Account == f.Account) {
+			if (f.Cloud == "" || in.Cloud == f.Cloud) && (f.Account == "" || in.Account == f.Account) && (f.Region == "" || in.Region == f.Region) {
 				all = append(all, in)
 			}
 		}
 		slices.SortFunc(all, BySeq)
 	}
+	if f.Compare == nil {
+		out, total := page(all, f.Match, f.Offset, f.Limit)
+		return out, total, nil
+	}
 	if f.Match != nil {
 		all = slices.DeleteFunc(slices.Clone(all), func(in *Instance) bool { return !f.Match(in) })
-	}
-	if f.Compare != nil {
+	} else {
 		all = slices.Clone(all)
-		slices.SortStableFunc(all, f.Compare)
 	}
-	total := len(all)
-	lo := min(max(f.Offset, 0), total)
-	hi := total
-	if f.Limit > 0 {
-		hi = min(lo+f.Limit, total)
-	}
-	out := make([]Instance, hi-lo)
-	for i, in := range all[lo:hi] {
-		out[i] = *in
-	}
+	slices.SortStableFunc(all, f.Compare)
+	out, total := page(all, nil, f.Offset, f.Limit)
 	return out, total, nil
+}
+
+// page copies the instances of all that match (all of them when match is
+// nil) from offset, at most limit of them (0: no limit), and counts the
+// matches.
+func page(all []*Instance, match func(*Instance) bool, offset, limit int) ([]Instance, int) {
+	offset = max(offset, 0)
+	if match == nil {
+		lo, hi := min(offset, len(all)), len(all)
+		if limit > 0 {
+			hi = min(lo+limit, hi)
+		}
+		out := make([]Instance, hi-lo)
+		for i, in := range all[lo:hi] {
+			out[i] = *in
+		}
+		return out, len(all)
+	}
+	out := []Instance{}
+	total := 0
+	for _, in := range all {
+		if !match(in) {
+			continue
+		}
+		if total >= offset && (limit <= 0 || total < offset+limit) {
+			out = append(out, *in)
+		}
+		total++
+	}
+	return out, total
 }
 
 // FindJob returns the operations of one job, running or finished.
@@ -1028,19 +1056,31 @@ func (s *Service) putAccount(a *Account) {
 
 func (s *Service) putInstance(in *Instance) {
 	key := instanceKey(in.Cloud, in.ID)
-	sc := Scope{Cloud: in.Cloud, Account: in.Account}
+	if old := s.instances[key]; old != nil && (old.Region != in.Region || old.Account != in.Account) {
+		s.unindex(old)
+	}
 	if in.Power == PowerDeleted {
 		delete(s.instances, key)
-		if x := s.scopes[sc]; x != nil {
-			x.remove(in.Seq)
-		}
+		s.unindex(in)
 		return
 	}
 	s.instances[key] = in
-	x := s.scopes[sc]
-	if x == nil {
-		x = &scopeIndex{}
-		s.scopes[sc] = x
+	keys, n := indexKeys(in)
+	for _, k := range keys[:n] {
+		x := s.indexes[k]
+		if x == nil {
+			x = &scopeIndex{}
+			s.indexes[k] = x
+		}
+		x.put(in)
 	}
-	x.put(in)
+}
+
+func (s *Service) unindex(in *Instance) {
+	keys, n := indexKeys(in)
+	for _, k := range keys[:n] {
+		if x := s.indexes[k]; x != nil {
+			x.remove(in.Seq)
+		}
+	}
 }

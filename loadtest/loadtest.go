@@ -264,7 +264,7 @@ func pickSpecs(cloud string, cat *vmplane.Catalog) (*Seeded, error) {
 				continue
 			}
 			if targets := cat.ResizeTargets(spec, z.ID); len(targets) > 0 {
-				return &Seeded{Spec: spec.ID, AltSpec: targets[0].ID, Zone: z.ID}, nil
+				return &Seeded{Spec: spec.ID, AltSpec: targets[0].ID, Zone: z.ID, Region: z.Region}, nil
 			}
 		}
 	}

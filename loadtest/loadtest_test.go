@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/vmplane/vmplane"
 	"github.com/vmplane/vmplane/vmplanetest"
 )
 
@@ -15,7 +16,12 @@ import (
 // requests are signed and answered without an error, each next to its HTTP
 // ceiling (a child process), and the report shows it all.
 func TestRunLoadsATargetWithoutErrors(t *testing.T) {
-	srv := vmplanetest.NewServer(t, vmplanetest.Options{})
+	// Operations complete on the worker's next tick, as with --time-scale 0.
+	instant := map[vmplane.Kind]time.Duration{}
+	for k := range vmplane.DefaultDurations {
+		instant[k] = 0
+	}
+	srv := vmplanetest.NewServer(t, vmplanetest.Options{Durations: instant})
 	exe, err := os.Executable()
 	if err != nil {
 		t.Fatal(err)
@@ -23,7 +29,7 @@ func TestRunLoadsATargetWithoutErrors(t *testing.T) {
 	var progress bytes.Buffer
 	rep, err := Run(context.Background(), Config{
 		Exe: exe, Target: srv.URL(), Dir: t.TempDir(), Instances: 40, Clients: 4,
-		Duration: 150 * time.Millisecond, Warmup: 20 * time.Millisecond, Workloads: Workloads, Log: &progress,
+		Duration: 400 * time.Millisecond, Warmup: 100 * time.Millisecond, Workloads: Workloads, Log: &progress,
 	})
 	if err != nil {
 		t.Fatalf("%v\n%s", err, progress.String())

@@ -27,7 +27,7 @@ type Workload struct {
 }
 
 // Workloads are the workloads of a default run, in order.
-var Workloads = []Workload{huaweiShow, zenlayerDescribe}
+var Workloads = []Workload{ncpList, ncpCycle, huaweiShow, zenlayerDescribe, ncpMix}
 
 // Lookup returns the workloads with the given names, in the order given;
 // no names means every workload.
@@ -64,12 +64,13 @@ type Fleet struct {
 	clouds  map[string]*Seeded
 }
 
-// Seeded is what was seeded for one cloud: instances of Spec in Zone, all
-// running, and AltSpec, a spec they can change to and back from.
+// Seeded is what was seeded for one cloud: instances of Spec in Zone (of
+// Region), all running, and AltSpec, a spec they can change to and back
+// from.
 type Seeded struct {
 	IDs           []string
 	Spec, AltSpec string
-	Zone          string
+	Zone, Region  string
 	rotations     []*Rotation
 }
 

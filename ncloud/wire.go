@@ -2,11 +2,11 @@ package ncloud
 
 import (
 	"bytes"
-	"encoding/json"
 	"encoding/xml"
 	"fmt"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 )
 
 // obj is one response object with its fields in wire order. NCP's bodies
@@ -120,11 +120,59 @@ func writeJSONList(b *bytes.Buffer, n, depth int, item func(int)) {
 	b.WriteString("]")
 }
 
+// writeJSONString writes s as a JSON string, escaped as encoding/json does
+// without HTML escaping: quotes, backslashes and control characters, the
+// line separators U+2028 and U+2029, and invalid UTF-8 as U+FFFD.
 func writeJSONString(b *bytes.Buffer, s string) {
-	enc := json.NewEncoder(b)
-	enc.SetEscapeHTML(false)
-	_ = enc.Encode(s)
-	b.Truncate(b.Len() - 1) // Encode's newline
+	const hex = "0123456789abcdef"
+	b.WriteByte('"')
+	start := 0
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c >= utf8.RuneSelf {
+			r, size := utf8.DecodeRuneInString(s[i:])
+			if (r == utf8.RuneError && size == 1) || r == '\u2028' || r == '\u2029' {
+				b.WriteString(s[start:i])
+				if r == utf8.RuneError {
+					b.WriteString(`\ufffd`)
+				} else {
+					b.WriteString(`\u202`)
+					b.WriteByte(hex[r&0xf])
+				}
+				start = i + size
+			}
+			i += size
+			continue
+		}
+		if c >= 0x20 && c != '"' && c != '\\' {
+			i++
+			continue
+		}
+		b.WriteString(s[start:i])
+		switch c {
+		case '"', '\\':
+			b.WriteByte('\\')
+			b.WriteByte(c)
+		case '\n':
+			b.WriteString(`\n`)
+		case '\r':
+			b.WriteString(`\r`)
+		case '\t':
+			b.WriteString(`\t`)
+		case '\b':
+			b.WriteString(`\b`)
+		case '\f':
+			b.WriteString(`\f`)
+		default:
+			b.WriteString(`\u00`)
+			b.WriteByte(hex[c>>4])
+			b.WriteByte(hex[c&0xf])
+		}
+		i++
+		start = i
+	}
+	b.WriteString(s[start:])
+	b.WriteByte('"')
 }
 
 func newline(b *bytes.Buffer, depth int) {

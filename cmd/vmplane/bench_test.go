@@ -14,7 +14,7 @@ import (
 // its ceilings, with the server's start-up, memory and restart.
 func TestBenchRunsEveryWorkloadAgainstAChildServer(t *testing.T) {
 	var stdout, stderr bytes.Buffer
-	cmd := exec.Command(binary, "bench", "-n", "64", "-c", "4", "--duration", "150ms", "--warmup", "30ms", "--startups", "2", "--dir", t.TempDir())
+	cmd := exec.Command(binary, "bench", "-n", "64", "-c", "4", "--duration", "300ms", "--warmup", "100ms", "--startups", "2", "--dir", t.TempDir())
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	if err := cmd.Run(); err != nil {
 		t.Fatalf("vmplane bench: %v\n%s\n%s", err, stdout.String(), stderr.String())

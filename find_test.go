@@ -1,0 +1,83 @@
+package vmplane_test
+
+import (
+	"cmp"
+	"fmt"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/vmplane/vmplane"
+)
+
+// FindInstances answers every combination of region, match, order and page
+// exactly as filtering, sorting and paging the whole scope would, also
+// after instances come and go.
+func TestFindInstancesAgreesWithAFullScan(t *testing.T) {
+	h := newHarness(t, harnessOptions{})
+	var ids []string
+	for i := range 30 {
+		zone := []string{"z1", "far", "z2"}[i%3]
+		power := []vmplane.PowerState{vmplane.PowerRunning, vmplane.PowerStopped}[i%2]
+		ids = append(ids, h.seedWith(vmplane.InstanceSeed{Zone: zone, Power: power, Name: fmt.Sprintf("n%02d", (i*7)%30)}).ID)
+	}
+	// Terminate two: one in each region.
+	h.mustSubmit(vmplane.KindTerminate, vmplane.ModeStrict, "", ids[1], ids[3])
+	h.advance(time.Hour)
+
+	all, _, _ := h.svc.FindInstances(t.Context(), vmplane.InstanceFilter{Scope: defaultScope})
+	if len(all) != 28 {
+		t.Fatalf("%d instances, want 28", len(all))
+	}
+	stopped := func(in *vmplane.Instance) bool { return in.Power == vmplane.PowerStopped }
+	byName := func(a, b *vmplane.Instance) int { return cmp.Compare(a.Name, b.Name) }
+	for _, region := range []string{"", "r1", "r2", "nowhere"} {
+		for _, match := range []func(*vmplane.Instance) bool{nil, stopped} {
+			for _, compare := range []func(a, b *vmplane.Instance) int{nil, byName} {
+				for _, pg := range [][2]int{{0, 0}, {0, 5}, {5, 5}, {17, 10}, {40, 5}, {-1, 3}} {
+					f := vmplane.InstanceFilter{Scope: defaultScope, Region: region, Match: match, Compare: compare, Offset: pg[0], Limit: pg[1]}
+					got, total, err := h.svc.FindInstances(t.Context(), f)
+					if err != nil {
+						t.Fatal(err)
+					}
+					want, wantTotal := scan(all, f)
+					name := fmt.Sprintf("region %q match %v sorted %v page %v", region, match != nil, compare != nil, pg)
+					if total != wantTotal || !slices.EqualFunc(got, want, func(a, b vmplane.Instance) bool { return a.ID == b.ID }) {
+						t.Errorf("%s: got %d of %d %v, want %d of %d %v", name, len(got), total, idsOf(got), len(want), wantTotal, idsOf(want))
+					}
+				}
+			}
+		}
+	}
+	if got, _, _ := h.svc.FindInstances(t.Context(), vmplane.InstanceFilter{Scope: defaultScope, Region: "r2", IDs: ids[:6]}); len(got) != 1 || got[0].ID != ids[4] {
+		t.Errorf("ids in region r2: %v, want [%s]", idsOf(got), ids[4])
+	}
+}
+
+// scan is FindInstances the slow way.
+func scan(all []vmplane.Instance, f vmplane.InstanceFilter) ([]vmplane.Instance, int) {
+	var out []vmplane.Instance
+	for _, in := range all {
+		if (f.Region == "" || in.Region == f.Region) && (f.Match == nil || f.Match(&in)) {
+			out = append(out, in)
+		}
+	}
+	if f.Compare != nil {
+		slices.SortStableFunc(out, func(a, b vmplane.Instance) int { return f.Compare(&a, &b) })
+	}
+	total := len(out)
+	lo := min(max(f.Offset, 0), total)
+	hi := total
+	if f.Limit > 0 {
+		hi = min(lo+f.Limit, total)
+	}
+	return out[lo:hi], total
+}
+
+func idsOf(list []vmplane.Instance) []string {
+	var out []string
+	for _, in := range list {
+		out = append(out, in.ID)
+	}
+	return out
+}
