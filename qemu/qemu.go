@@ -25,10 +25,10 @@ import (
 	"path/filepath"
 	"strconv"
 	"sync"
-	"syscall"
 	"time"
 
 	"github.com/vmplane/vmplane"
+	"github.com/vmplane/vmplane/dirlock"
 )
 
 var (
@@ -160,7 +160,7 @@ func New(ctx context.Context, cfg Config) (*Driver, error) {
 	d := &Driver{cfg: cfg, log: cfg.Logger, machines: make(map[string]*machine)}
 	// One driver per directory: QEMU serves one QMP client at a time, and
 	// two drivers would each start the same machine.
-	if d.lock, err = lockDir(cfg.Dir); err != nil {
+	if d.lock, err = dirlock.Take(cfg.Dir, "machine directory"); err != nil {
 		return nil, err
 	}
 	d.ctx, d.cancel = context.WithCancel(context.Background())
@@ -172,18 +172,6 @@ func New(ctx context.Context, cfg Config) (*Driver, error) {
 		return nil, err
 	}
 	return d, nil
-}
-
-func lockDir(dir string) (*os.File, error) {
-	f, err := os.OpenFile(filepath.Join(dir, "lock"), os.O_CREATE|os.O_RDWR, 0o644)
-	if err != nil {
-		return nil, err
-	}
-	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
-		f.Close()
-		return nil, fmt.Errorf("qemu: machine directory %s is in use by another vmplane", dir)
-	}
-	return f, nil
 }
 
 func (c *Config) defaults() error {
