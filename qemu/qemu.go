@@ -18,11 +18,13 @@ import (
 	"fmt"
 	"io/fs"
 	"log/slog"
+	"maps"
 	"math"
 	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"sync"
 	"time"
@@ -238,8 +240,10 @@ func (d *Driver) scan() error {
 		if errors.Is(err, fs.ErrNotExist) {
 			continue // not a machine (e.g. the accelerator probe)
 		}
-		if err != nil {
-			return err
+		if err != nil || rec.Key == "" {
+			// One damaged directory must not keep vmplane from starting.
+			d.log.Error("skipping a machine directory with no usable record", "dir", dir, "err", err)
+			continue
 		}
 		m := &machine{key: rec.Key, dir: dir, rec: rec}
 		m.proc = d.adopt(m, pids)
@@ -285,6 +289,13 @@ func (d *Driver) notify(key string) {
 	if f != nil && d.ctx.Err() == nil {
 		f(key)
 	}
+}
+
+// all returns every machine the driver knows.
+func (d *Driver) all() []*machine {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return slices.Collect(maps.Values(d.machines))
 }
 
 // lookup returns the machine with key, or nil.
@@ -393,14 +404,8 @@ func (d *Driver) admit(self *machine) error {
 	if d.cfg.MaxMachines <= 0 {
 		return nil
 	}
-	d.mu.Lock()
-	all := make([]*machine, 0, len(d.machines))
-	for _, m := range d.machines {
-		all = append(all, m)
-	}
-	d.mu.Unlock()
 	n := 0
-	for _, m := range all {
+	for _, m := range d.all() {
 		if m != self && m.live() != nil {
 			n++
 		}
@@ -572,9 +577,6 @@ func (d *Driver) forget(m *machine) error {
 		delete(d.machines, m.key)
 	}
 	d.mu.Unlock()
-	m.mu.Lock()
-	m.removed = true
-	m.mu.Unlock()
 	return nil
 }
 
@@ -648,14 +650,8 @@ func (d *Driver) Machine(key string) (Description, bool) {
 // Cleanup implements vmplane.Cleaner: it kills every machine under the
 // data directory and removes their files.
 func (d *Driver) Cleanup(ctx context.Context) error {
-	d.mu.Lock()
-	all := make([]*machine, 0, len(d.machines))
-	for _, m := range d.machines {
-		all = append(all, m)
-	}
-	d.mu.Unlock()
 	var errs []error
-	for _, m := range all {
+	for _, m := range d.all() {
 		m.op.Lock()
 		err := d.kill(ctx, m)
 		if err == nil {
