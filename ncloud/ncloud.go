@@ -9,6 +9,7 @@
 package ncloud
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"io"
@@ -248,7 +249,13 @@ func (a *api) envelope(f format, requestID string, res result) obj {
 func (h *Handler) write(w http.ResponseWriter, f format, status int, root string, body obj) {
 	w.Header().Set("Content-Type", f.contentType())
 	w.WriteHeader(status)
-	_, _ = w.Write(encode(f, root, body))
+	b := buffers.Get().(*bytes.Buffer)
+	b.Reset()
+	encode(b, f, root, body)
+	_, _ = w.Write(b.Bytes())
+	if b.Cap() <= 1<<20 { // a rare huge answer is not kept
+		buffers.Put(b)
+	}
 }
 
 // writeError answers an action's error as NCP's responseError, and logs

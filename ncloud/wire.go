@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"sync"
 )
 
 // obj is one response object with its fields in wire order. NCP's bodies
@@ -42,26 +43,29 @@ func (f format) contentType() string {
 	return "application/xml;charset=UTF-8"
 }
 
-// encode renders {root: body} in format f.
+// encode renders {root: body} in format f into b.
 //
 // JSON is indented by two spaces with "key": value, and ends with the outer
 // "}" and no newline: the official Go SDK strips the outer object by slicing
 // the body from the byte before the inner "{" (which must be whitespace) to
 // the byte before the last one (which must be the outer "}").
-func encode(f format, root string, body obj) []byte {
-	var b bytes.Buffer
+func encode(b *bytes.Buffer, f format, root string, body obj) {
 	if f == formatJSON {
 		b.WriteString("{\n  ")
-		writeJSONString(&b, root)
+		writeJSONString(b, root)
 		b.WriteString(": ")
-		writeJSONObj(&b, body, 1)
+		writeJSONObj(b, body, 1)
 		b.WriteString("\n}")
-		return b.Bytes()
+		return
 	}
 	b.WriteString(`<?xml version="1.0" encoding="UTF-8"?>` + "\n")
-	writeXMLField(&b, root, body, 0)
-	return b.Bytes()
+	writeXMLField(b, root, body, 0)
 }
+
+// buffers keeps encoding buffers between calls: a page of servers is
+// tens of kilobytes, and growing a new buffer to that each time cost more
+// than what is written into it.
+var buffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 
 func writeJSONObj(b *bytes.Buffer, o obj, depth int) {
 	if len(o) == 0 {
@@ -120,11 +124,41 @@ func writeJSONList(b *bytes.Buffer, n, depth int, item func(int)) {
 	b.WriteString("]")
 }
 
+// writeJSONString writes s quoted as encoding/json quotes it without HTML
+// escaping. Most strings need no escape at all and are copied as they are:
+// an encoder per string made encoding most of a call's cost.
 func writeJSONString(b *bytes.Buffer, s string) {
+	if plain(s, &jsonPlain) {
+		b.WriteByte('"')
+		b.WriteString(s)
+		b.WriteByte('"')
+		return
+	}
 	enc := json.NewEncoder(b)
 	enc.SetEscapeHTML(false)
 	_ = enc.Encode(s)
 	b.Truncate(b.Len() - 1) // Encode's newline
+}
+
+// jsonPlain and xmlPlain are the bytes JSON and XML write as they are:
+// printable ASCII but for the few each escapes.
+var jsonPlain, xmlPlain = plainBytes(`"\\`), plainBytes(`"'&<>`)
+
+func plainBytes(special string) (t [256]bool) {
+	for c := 0x20; c <= 0x7e; c++ {
+		t[c] = !strings.ContainsRune(special, rune(c))
+	}
+	return t
+}
+
+// plain reports whether every byte of s is in t.
+func plain(s string, t *[256]bool) bool {
+	for i := 0; i < len(s); i++ {
+		if !t[s[i]] {
+			return false
+		}
+	}
+	return true
 }
 
 func newline(b *bytes.Buffer, depth int) {
@@ -156,7 +190,11 @@ func writeXMLField(b *bytes.Buffer, key string, v any, depth int) {
 		b.WriteString("<" + key + ">")
 		switch v := v.(type) {
 		case string:
-			_ = xml.EscapeText(b, []byte(v))
+			if plain(v, &xmlPlain) {
+				b.WriteString(v)
+			} else {
+				_ = xml.EscapeText(b, []byte(v))
+			}
 		case int:
 			b.WriteString(strconv.Itoa(v))
 		case int64:
