@@ -12,6 +12,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/http/pprof"
 	"strings"
 	"time"
 
@@ -74,6 +75,16 @@ func NewHandler(cfg Config) *Handler {
 			}
 		})
 	}
+	// Go's profiles of the running server, for `go tool pprof`: CPU at
+	// debug/pprof/profile?seconds=N, and heap, allocs, goroutine, mutex, ...
+	h.mux.HandleFunc("GET "+Prefix+"debug/pprof/{name}", func(w http.ResponseWriter, r *http.Request) {
+		access.From(r.Context()).Code = "ok"
+		if name := r.PathValue("name"); name == "profile" {
+			pprof.Profile(w, r)
+		} else {
+			pprof.Handler(name).ServeHTTP(w, r)
+		}
+	})
 	h.mux.HandleFunc(Prefix, func(w http.ResponseWriter, r *http.Request) {
 		h.error(w, r, vmplane.Errorf(vmplane.ENOTFOUND, "No admin endpoint %s %s.", r.Method, r.URL.Path))
 	})
