@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"os"
 	"strings"
 
 	"github.com/vmplane/vmplane"
@@ -46,11 +47,15 @@ func (a *adminClient) do(ctx context.Context, method, path string, in, out any) 
 		msg, _ := io.ReadAll(io.LimitReader(resp.Body, 4<<10))
 		return fmt.Errorf("admin %s %s: %s: %s", method, path, resp.Status, bytes.TrimSpace(msg))
 	}
-	if out == nil {
+	switch out := out.(type) {
+	case nil:
 		_, err = io.Copy(io.Discard, resp.Body)
-		return err
+	case *bytes.Buffer:
+		_, err = out.ReadFrom(resp.Body)
+	default:
+		err = json.NewDecoder(resp.Body).Decode(out)
 	}
-	return json.NewDecoder(resp.Body).Decode(out)
+	return err
 }
 
 // account returns the default account, keys included.
@@ -103,4 +108,13 @@ func (a *adminClient) seed(ctx context.Context, cloud, spec, zone string, n int)
 		}
 	}
 	return ids, nil
+}
+
+// download saves what GET path answers (a profile) to file.
+func (a *adminClient) download(ctx context.Context, path, file string) error {
+	var body bytes.Buffer
+	if err := a.do(ctx, "GET", path, nil, &body); err != nil {
+		return err
+	}
+	return os.WriteFile(file, body.Bytes(), 0o644)
 }
