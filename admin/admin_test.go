@@ -135,6 +135,9 @@ func TestBadSeedsAreRefusedWithoutChanges(t *testing.T) {
 		"instances: [{cloud: ncloud, spec: " + spec + "}, {cloud: ncloud, spec: " + spec + ", power: stopped, operation: {kind: stop}}]",
 		"instances: {not: a list}",
 		"{{{",
+		`{"instances": [{"cloud": "ncloud", "spec": "` + spec + `", "colour": "red"}]}`,
+		`{"instances": [{"cloud": "ncloud", "spec": "` + spec + `"}]} {"more": 1}`,
+		`{"instances": [{"cloud": "ncloud", "spec": "` + spec + `"}]`,
 	} {
 		status, out := call(t, srv, "POST", "instances", body)
 		if status < 400 || status >= 500 || out["error"] == nil {
