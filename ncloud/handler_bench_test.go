@@ -1,14 +1,12 @@
 package ncloud_test
 
 import (
-	"context"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/vmplane/vmplane"
 	"github.com/vmplane/vmplane/ncloud"
 	"github.com/vmplane/vmplane/vmplanetest"
 )
@@ -19,15 +17,7 @@ import (
 func BenchmarkGetServerInstanceList(b *testing.B) {
 	srv := vmplanetest.NewServer(b, vmplanetest.Options{NoListener: true})
 	const n = 100_000
-	for seeded := 0; seeded < n; seeded += 10_000 {
-		seeds := make([]vmplane.InstanceSeed, 10_000)
-		for i := range seeds {
-			seeds[i] = vmplane.InstanceSeed{Cloud: "ncloud", SpecID: "c2-g3", Zone: "KR-1"}
-		}
-		if _, err := srv.Service.SeedInstances(context.Background(), seeds); err != nil {
-			b.Fatal(err)
-		}
-	}
+	srv.SeedRunning("ncloud", "c2-g3", "KR-1", n)
 	h := srv.Handler()
 	for _, format := range []string{"json", "xml"} {
 		b.Run(format, func(b *testing.B) {
