@@ -155,11 +155,19 @@ func (w *worker) do(ctx context.Context, e entry) {
 		w.mu.Lock()
 		delete(w.running, e.key)
 		again := w.deferred[e.key]
-		delete(w.deferred, e.key)
-		w.progress.Broadcast()
+		if !again {
+			w.progress.Broadcast()
+		}
 		w.mu.Unlock()
 		if again {
+			// The deferred mark stays until the entry is back in the
+			// queue, so that settle never sees nothing due and nothing
+			// running in between.
 			w.requeue(e.key)
+			w.mu.Lock()
+			delete(w.deferred, e.key)
+			w.progress.Broadcast()
+			w.mu.Unlock()
 		}
 		w.wg.Done()
 		w.kick()
@@ -263,7 +271,7 @@ func (w *worker) settle(ctx context.Context) error {
 			return err
 		}
 		due := len(w.queue) > 0 && !w.queue[0].at.After(w.s.clock.Now())
-		if !due && len(w.running) == 0 {
+		if !due && len(w.running) == 0 && len(w.deferred) == 0 {
 			return nil
 		}
 		w.progress.Wait()

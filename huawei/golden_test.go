@@ -356,3 +356,14 @@ func benchGet(b *testing.B, g *goldenEnv, path string) {
 		}
 	}
 }
+
+// The gateway refuses a body over 12 MB before looking at it.
+func TestGatewayRefusesOversizedBody(t *testing.T) {
+	g := newGoldenEnv(t)
+	body := `{"servers":[` + strings.Repeat(`{"id":"x"},`, 12<<20/10) + `{"id":"x"}]}`
+	resp := g.do("POST", base+"/delete", body)
+	data, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != http.StatusRequestEntityTooLarge || !strings.Contains(string(data), `"error_code":"APIGW.0201"`) {
+		t.Errorf("a %d MB body: %d %s", len(body)>>20, resp.StatusCode, data)
+	}
+}

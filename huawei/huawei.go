@@ -57,10 +57,11 @@ func Clouds() []*vmplane.Cloud {
 
 // Handler serves the ECS API.
 type Handler struct {
-	svc *vmplane.Service
-	log *slog.Logger
-	now func() time.Time
-	mux *http.ServeMux
+	svc    *vmplane.Service
+	log    *slog.Logger
+	now    func() time.Time
+	mux    *http.ServeMux
+	tokens clientTokens
 }
 
 // call is one authenticated request.

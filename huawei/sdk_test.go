@@ -478,6 +478,37 @@ func TestListFlavors(t *testing.T) {
 	}
 }
 
+// A create retried with the same X-Client-Token answers the servers of the
+// first attempt and makes no new ones.
+func TestCreateIsIdempotentByClientToken(t *testing.T) {
+	srv := vmplanetest.NewServer(t, vmplanetest.Options{})
+	c := newClient(t, srv)
+	token := "retry-7f1c"
+	create := func() *model.CreatePostPaidServersResponse {
+		t.Helper()
+		resp, err := c.CreatePostPaidServers(&model.CreatePostPaidServersRequest{XClientToken: &token,
+			Body: &model.CreatePostPaidServersRequestBody{Server: postPaidServer("idem", "s6.small.1", 2)}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return resp
+	}
+	first, again := create(), create()
+	if *first.JobId != *again.JobId || !slices.Equal(*first.ServerIds, *again.ServerIds) {
+		t.Errorf("retry answered %v %v, first %v %v", *again.JobId, *again.ServerIds, *first.JobId, *first.ServerIds)
+	}
+	list, err := c.ListServersDetails(&model.ListServersDetailsRequest{})
+	if err != nil || *list.Count != 2 {
+		t.Errorf("after a retried create: %v servers, %v; want 2", list.Count, err)
+	}
+	other := "another-token"
+	resp, err := c.CreatePostPaidServers(&model.CreatePostPaidServersRequest{XClientToken: &other,
+		Body: &model.CreatePostPaidServersRequestBody{Server: postPaidServer("idem", "s6.small.1", 1)}})
+	if err != nil || slices.Contains(*first.ServerIds, (*resp.ServerIds)[0]) {
+		t.Errorf("another token answered %v, %v; want a new server", resp, err)
+	}
+}
+
 // Delete stops a running server first; the server is gone once the job
 // succeeds.
 func TestDeleteServers(t *testing.T) {

@@ -195,26 +195,28 @@ func (h *Handler) createServers(w http.ResponseWriter, c *call) error {
 		}
 		return reply(w, c, http.StatusAccepted, struct{}{})
 	}
-	// A yearly/monthly server's order is paid at once (UNVERIFIED: ECS
-	// waits for payment unless isAutoPay is "true").
-	var order string
-	if create.Charge == vmplane.ChargePrepaid {
-		order = orderID(h.svc.Now(), access.From(c.r.Context()).Hex())
-		create.Attrs[attrOrder] = order
-	}
-	job, err := h.svc.CreateInstances(c.r.Context(), create)
+	answer, err := h.tokens.do(c.account.ID, c.r.Header.Get("X-Client-Token"), func() (createAnswer, error) {
+		// A yearly/monthly server's order is paid at once (UNVERIFIED:
+		// ECS waits for payment unless isAutoPay is "true").
+		var a createAnswer
+		if create.Charge == vmplane.ChargePrepaid {
+			a.OrderID = orderID(h.svc.Now(), access.From(c.r.Context()).Hex())
+			create.Attrs[attrOrder] = a.OrderID
+		}
+		job, err := h.svc.CreateInstances(c.r.Context(), create)
+		if err != nil {
+			return a, err
+		}
+		a.JobID = job.ID
+		for _, in := range job.Instances {
+			a.ServerIDs = append(a.ServerIDs, in.ID)
+		}
+		return a, nil
+	})
 	if err != nil {
 		return err
 	}
-	ids := make([]string, len(job.Instances))
-	for i, in := range job.Instances {
-		ids[i] = in.ID
-	}
-	return reply(w, c, http.StatusOK, struct {
-		JobID     string   `json:"job_id"`
-		OrderID   string   `json:"order_id,omitempty"`
-		ServerIDs []string `json:"serverIds"`
-	}{job.ID, order, ids})
+	return reply(w, c, http.StatusOK, answer)
 }
 
 // instanceCreate checks a create request and turns it into the core's.
@@ -295,6 +297,9 @@ func instanceCreate(s *serverCreate) (vmplane.InstanceCreate, error) {
 	set(attrKeyName, s.KeyName)
 	set(attrUserData, s.UserData)
 	set(attrDescription, s.Description)
+	if s.Extendparam != nil {
+		set(attrEnterprise, s.Extendparam.EnterpriseProjectID)
+	}
 	var sgs []string
 	for _, sg := range s.SecurityGroups {
 		sgs = append(sgs, sg.ID)
@@ -318,10 +323,6 @@ func chargeOf(s *serverCreate, out *vmplane.InstanceCreate) error {
 	ext := s.Extendparam
 	if ext == nil {
 		return nil
-	}
-	out.Attrs[attrEnterprise] = ext.EnterpriseProjectID
-	if ext.EnterpriseProjectID == "" {
-		delete(out.Attrs, attrEnterprise)
 	}
 	switch mode := strings.Trim(string(ext.ChargingMode), `"`); mode {
 	case "", "null", "0", "postPaid":

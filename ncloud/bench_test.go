@@ -1,58 +1,61 @@
-package ncloud
+package ncloud_test
 
 import (
-	"bytes"
+	"context"
 	"fmt"
 	"net/http"
-	"net/http/httptest"
 	"testing"
 	"time"
 
 	"github.com/vmplane/vmplane"
+	"github.com/vmplane/vmplane/vmplanetest"
 )
 
-// The hot paths of every call, measured alone: the gateway's signature
-// check and the encoding of a page of servers.
+func benchServer(b *testing.B, n int) *vmplanetest.Server {
+	b.Helper()
+	srv := vmplanetest.NewServer(b, vmplanetest.Options{WallClock: func() time.Time { return wall }, NoListener: true})
+	seeds := make([]vmplane.InstanceSeed, n)
+	for i := range seeds {
+		seeds[i] = vmplane.InstanceSeed{Cloud: "ncloud", Name: fmt.Sprintf("web-%d", i), SpecID: "s2-g3", ImageID: "104630229"}
+	}
+	if _, err := srv.Service.SeedInstances(context.Background(), seeds); err != nil {
+		b.Fatal(err)
+	}
+	return srv
+}
 
-func BenchmarkVerifySignature(b *testing.B) {
-	at := time.UnixMilli(1795433824018)
-	r := httptest.NewRequest(http.MethodPost, "/vserver/v2/getServerInstanceList", nil)
-	Sign(r, "AK", "SK", at)
+// BenchmarkListPage lists a page of 100 of 2,000 servers, sorted by name,
+// as JSON: filtering, sorting, rendering and encoding.
+func BenchmarkListPage(b *testing.B) {
+	srv := benchServer(b, 2000)
+	benchGet(b, srv, "/vserver/v2/getServerInstanceList?regionCode=KR&sortedBy=serverName&pageNo=3&pageSize=100&responseFormatType=json")
+}
+
+// BenchmarkStop accepts a stop: signature check, parameters, the core's
+// commit, and the answer.
+func BenchmarkStop(b *testing.B) {
+	srv := benchServer(b, b.N)
 	b.ReportAllocs()
-	for b.Loop() {
-		c, err := requestCredentials(r)
-		if err == nil {
-			err = c.verify(r, "SK", at)
-		}
-		if err != nil {
-			b.Fatal(err)
+	b.ResetTimer()
+	for i := range b.N {
+		target := fmt.Sprintf("/vserver/v2/stopServerInstances?serverInstanceNoList.1=%d&responseFormatType=json", 20_000_001+i)
+		if res, body := send(b, srv, http.MethodGet, target, "", nil); res.StatusCode != http.StatusOK {
+			b.Fatalf("%s: %s", res.Status, body)
 		}
 	}
 }
 
-func BenchmarkEncodeServerPage(b *testing.B) {
-	cat := Clouds()[0].Catalog
-	c := &call{api: &api{cloud: cloudVPC}, cat: cat}
-	spec, zone := cat.Specs[0], cat.Zones[0]
-	page := make([]vmplane.Instance, 10)
-	for i := range page {
-		page[i] = vmplane.Instance{ID: instanceNo(int64(i + 1)), Cloud: cloudVPC, Account: "default", Name: fmt.Sprintf("web-%d", i),
-			SpecID: spec.ID, VCPU: spec.VCPU, MemoryMiB: spec.MemoryMiB, Zone: zone.ID, Region: zone.Region,
-			Charge: vmplane.ChargePayPerUse, Power: vmplane.PowerRunning, CreatedAt: time.Unix(1750000000, 0), LaunchedAt: time.Unix(1750000000, 0)}
-	}
-	for _, f := range []struct {
-		name string
-		f    format
-	}{{"json", formatJSON}, {"xml", formatXML}} {
-		b.Run(f.name, func(b *testing.B) {
-			var buf bytes.Buffer
-			b.ReportAllocs()
-			for b.Loop() {
-				res := c.serverList(page, 100_000)
-				buf.Reset()
-				encode(&buf, f.f, "getServerInstanceListResponse", c.api.envelope(f.f, "00000000-0000-4000-8000-000000000001", res))
-				b.SetBytes(int64(buf.Len()))
-			}
-		})
+// BenchmarkDetail answers one server, the call every waiter polls.
+func BenchmarkDetail(b *testing.B) {
+	srv := benchServer(b, 100)
+	benchGet(b, srv, "/vserver/v2/getServerInstanceDetail?serverInstanceNo=20000050&responseFormatType=json")
+}
+
+func benchGet(b *testing.B, srv *vmplanetest.Server, target string) {
+	b.ReportAllocs()
+	for b.Loop() {
+		if res, body := send(b, srv, http.MethodGet, target, "", nil); res.StatusCode != http.StatusOK {
+			b.Fatalf("%s: %s", res.Status, body)
+		}
 	}
 }

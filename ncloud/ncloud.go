@@ -17,6 +17,7 @@ import (
 	"mime"
 	"net/http"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/vmplane/vmplane"
@@ -41,11 +42,13 @@ const maxBody = 1 << 20
 
 // Handler serves the API.
 type Handler struct {
-	svc     *vmplane.Service
-	log     *slog.Logger
-	now     func() time.Time
-	apis    []*api
-	classic *api
+	svc  *vmplane.Service
+	log  *slog.Logger
+	now  func() time.Time
+	apis []*api
+	// autoNames counts the servers named by vmplane, so that names made
+	// in the same millisecond of a frozen clock still differ.
+	autoNames atomic.Int64
 }
 
 // api is one of the path prefixes: which cloud it serves and its actions.
@@ -80,7 +83,7 @@ func NewHandler(svc *vmplane.Service, cfg Config) http.Handler {
 	if h.now == nil {
 		h.now = time.Now
 	}
-	h.classic = &api{prefix: "/server/v2/", cloud: cloudClassic, classic: true, actions: map[string]action{
+	classic := &api{prefix: "/server/v2/", cloud: cloudClassic, classic: true, actions: map[string]action{
 		"getServerInstanceList":       (*call).getServerInstanceList,
 		"createServerInstances":       (*call).createClassicServerInstances,
 		"startServerInstances":        operation(vmplane.KindStart),
@@ -122,21 +125,20 @@ func NewHandler(svc *vmplane.Service, cfg Config) http.Handler {
 			"getSubnetDetail": (*call).getSubnetDetail,
 			"getSubnetList":   (*call).getSubnetList,
 		}},
-		h.classic,
+		classic,
 	}
 	return h
 }
 
 // call is one request being answered.
 type call struct {
-	ctx    context.Context
-	h      *Handler
-	api    *api
-	svc    *vmplane.Service
-	cat    *vmplane.Catalog
-	scope  vmplane.Scope
-	p      params
-	action string
+	ctx   context.Context
+	h     *Handler
+	api   *api
+	svc   *vmplane.Service
+	cat   *vmplane.Catalog
+	scope vmplane.Scope
+	p     params
 }
 
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -184,7 +186,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	c := &call{ctx: r.Context(), h: h, api: a, svc: h.svc, cat: h.svc.Catalog(a.cloud),
-		scope: vmplane.Scope{Cloud: a.cloud, Account: acct.ID}, p: p, action: name}
+		scope: vmplane.Scope{Cloud: a.cloud, Account: acct.ID}, p: p}
 	res, err := fn(c)
 	if err != nil {
 		h.writeError(w, r, f, name, err)
@@ -251,7 +253,7 @@ func (h *Handler) write(w http.ResponseWriter, f format, status int, root string
 	w.WriteHeader(status)
 	b := buffers.Get().(*bytes.Buffer)
 	b.Reset()
-	encode(b, f, root, body)
+	encodeTo(b, f, root, body)
 	_, _ = w.Write(b.Bytes())
 	if b.Cap() <= 1<<20 { // a rare huge answer is not kept
 		buffers.Put(b)

@@ -347,11 +347,11 @@ func (c *call) changeServerInstanceSpec() (result, error) {
 	default:
 		return result{}, missingParam("serverSpecCode or serverProductCode")
 	}
-	if spec == nil {
-		return result{}, noProduct()
-	}
 	if _, err := c.find(id); err != nil {
 		return result{}, err
+	}
+	if spec == nil {
+		return result{}, noProduct()
 	}
 	job, err := c.svc.Submit(c.ctx, vmplane.OperationRequest{Scope: c.scope, Kind: vmplane.KindResize, Mode: vmplane.ModeStrict,
 		InstanceIDs: []string{id}, SpecID: spec.ID})
@@ -411,7 +411,7 @@ func (c *call) serverNames() ([]string, error) {
 	for i := range names {
 		switch {
 		case name == "":
-			names[i] = "s" + strconv.FormatInt(ms+int64(i), 16)
+			names[i] = "s" + strconv.FormatInt(ms+c.h.autoNames.Add(1), 16)
 		case count == 1:
 			names[i] = name
 		default:

@@ -2,12 +2,12 @@ package ncloud
 
 import (
 	"bytes"
-	"encoding/json"
 	"encoding/xml"
 	"fmt"
 	"strconv"
 	"strings"
 	"sync"
+	"unicode/utf8"
 )
 
 // obj is one response object with its fields in wire order. NCP's bodies
@@ -43,13 +43,20 @@ func (f format) contentType() string {
 	return "application/xml;charset=UTF-8"
 }
 
-// encode renders {root: body} in format f into b.
+// encode renders {root: body} in format f.
 //
 // JSON is indented by two spaces with "key": value, and ends with the outer
 // "}" and no newline: the official Go SDK strips the outer object by slicing
 // the body from the byte before the inner "{" (which must be whitespace) to
 // the byte before the last one (which must be the outer "}").
-func encode(b *bytes.Buffer, f format, root string, body obj) {
+func encode(f format, root string, body obj) []byte {
+	var b bytes.Buffer
+	encodeTo(&b, f, root, body)
+	return b.Bytes()
+}
+
+// encodeTo is encode into b.
+func encodeTo(b *bytes.Buffer, f format, root string, body obj) {
 	if f == formatJSON {
 		b.WriteString("{\n  ")
 		writeJSONString(b, root)
@@ -124,37 +131,67 @@ func writeJSONList(b *bytes.Buffer, n, depth int, item func(int)) {
 	b.WriteString("]")
 }
 
-// writeJSONString writes s quoted as encoding/json quotes it without HTML
-// escaping. Most strings need no escape at all and are copied as they are:
-// an encoder per string made encoding most of a call's cost.
+// writeJSONString writes s as a JSON string, escaped as encoding/json does
+// without HTML escaping: quotes, backslashes and control characters, the
+// line separators U+2028 and U+2029, and invalid UTF-8 as U+FFFD.
 func writeJSONString(b *bytes.Buffer, s string) {
-	if plain(s, &jsonPlain) {
-		b.WriteByte('"')
-		b.WriteString(s)
-		b.WriteByte('"')
-		return
+	const hex = "0123456789abcdef"
+	b.WriteByte('"')
+	start := 0
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c >= utf8.RuneSelf {
+			r, size := utf8.DecodeRuneInString(s[i:])
+			if (r == utf8.RuneError && size == 1) || r == '\u2028' || r == '\u2029' {
+				b.WriteString(s[start:i])
+				if r == utf8.RuneError {
+					b.WriteString(`\ufffd`)
+				} else {
+					b.WriteString(`\u202`)
+					b.WriteByte(hex[r&0xf])
+				}
+				start = i + size
+			}
+			i += size
+			continue
+		}
+		if c >= 0x20 && c != '"' && c != '\\' {
+			i++
+			continue
+		}
+		b.WriteString(s[start:i])
+		switch c {
+		case '"', '\\':
+			b.WriteByte('\\')
+			b.WriteByte(c)
+		case '\n':
+			b.WriteString(`\n`)
+		case '\r':
+			b.WriteString(`\r`)
+		case '\t':
+			b.WriteString(`\t`)
+		case '\b':
+			b.WriteString(`\b`)
+		case '\f':
+			b.WriteString(`\f`)
+		default:
+			b.WriteString(`\u00`)
+			b.WriteByte(hex[c>>4])
+			b.WriteByte(hex[c&0xf])
+		}
+		i++
+		start = i
 	}
-	enc := json.NewEncoder(b)
-	enc.SetEscapeHTML(false)
-	_ = enc.Encode(s)
-	b.Truncate(b.Len() - 1) // Encode's newline
+	b.WriteString(s[start:])
+	b.WriteByte('"')
 }
 
-// jsonPlain and xmlPlain are the bytes JSON and XML write as they are:
-// printable ASCII but for the few each escapes.
-var jsonPlain, xmlPlain = plainBytes(`"\\`), plainBytes(`"'&<>`)
-
-func plainBytes(special string) (t [256]bool) {
-	for c := 0x20; c <= 0x7e; c++ {
-		t[c] = !strings.ContainsRune(special, rune(c))
-	}
-	return t
-}
-
-// plain reports whether every byte of s is in t.
-func plain(s string, t *[256]bool) bool {
+// xmlPlain reports whether XML writes s as it is: printable ASCII without
+// the characters it escapes. Most strings are, and skip the escaper.
+func xmlPlain(s string) bool {
 	for i := 0; i < len(s); i++ {
-		if !t[s[i]] {
+		switch c := s[i]; {
+		case c < 0x20 || c > 0x7e, c == '"', c == '\'', c == '&', c == '<', c == '>':
 			return false
 		}
 	}
@@ -190,7 +227,7 @@ func writeXMLField(b *bytes.Buffer, key string, v any, depth int) {
 		b.WriteString("<" + key + ">")
 		switch v := v.(type) {
 		case string:
-			if plain(v, &xmlPlain) {
+			if xmlPlain(v) {
 				b.WriteString(v)
 			} else {
 				_ = xml.EscapeText(b, []byte(v))

@@ -1,79 +1,56 @@
-package zenlayer
+package zenlayer_test
 
 import (
-	"bytes"
-	"context"
-	"crypto/hmac"
-	"net/http"
-	"net/http/httptest"
-	"path/filepath"
-	"strings"
 	"testing"
 	"time"
 
 	"github.com/vmplane/vmplane"
-	"github.com/vmplane/vmplane/clock"
-	"github.com/vmplane/vmplane/sim"
-	"github.com/vmplane/vmplane/sqlite"
+	"github.com/vmplane/vmplane/vmplanetest"
 )
 
-// The hot paths of every call, measured alone: the signature check and the
-// encoding of a page of instances.
-
-func BenchmarkVerifySignature(b *testing.B) {
-	body := []byte(`{"pageSize":10,"pageNum":1}`)
-	r := httptest.NewRequest(http.MethodPost, "http://console.zenlayer.com/api/v2/vm", bytes.NewReader(body))
-	r.Header.Set("Content-Type", "application/json")
-	Sign(r, body, "AK", "SK", time.Unix(1673361177, 0))
-	b.ReportAllocs()
+// BenchmarkDescribeInstances lists a page of 100 out of 1000 instances, a
+// signed request served in memory.
+func BenchmarkDescribeInstances(b *testing.B) {
+	srv, c := newClient(b, vmplanetest.Options{NoListener: true})
+	seeds := make([]vmplane.InstanceSeed, 1000)
+	for i := range seeds {
+		seeds[i] = vmplane.InstanceSeed{SpecID: "c.1c2g", Zone: "SEL-A"}
+	}
+	seed(b, srv, seeds...)
+	req := &DescribeInstancesRequest{PageSize: 100, PageNum: 3}
 	for b.Loop() {
-		c, err := parseAuthorization(r.Header.Get("Authorization"))
-		if err != nil {
-			b.Fatal(err)
-		}
-		values := make([]string, len(c.signedHeaders))
-		for i, name := range c.signedHeaders {
-			if name == "host" {
-				values[i] = strings.TrimSpace(r.Host)
-			} else {
-				values[i] = strings.TrimSpace(r.Header.Get(name))
-			}
-		}
-		if !hmac.Equal(c.signature, signature("SK", r.Header.Get("X-Zc-Timestamp"), canonicalRequest(c.signedHeaders, values, body))) {
-			b.Fatal("signature refused")
+		var resp DescribeInstancesResponse
+		c.must(b, "DescribeInstances", req, &resp)
+		if len(resp.Response.DataSet) != 100 {
+			b.Fatalf("%d instances", len(resp.Response.DataSet))
 		}
 	}
 }
 
-func BenchmarkEncodeInstancePage(b *testing.B) {
-	db, err := sqlite.Open(context.Background(), filepath.Join(b.TempDir(), "vmplane.db"))
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer db.Close()
-	svc, err := vmplane.Open(context.Background(), vmplane.Config{Store: db, Driver: sim.New(), Clock: clock.NewFrozen(time.Unix(1750000000, 0)), Clouds: Clouds()})
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer svc.Close()
-	seeds := make([]vmplane.InstanceSeed, 10)
+// BenchmarkFilteredDescribeInstances filters 1000 instances by status and
+// name prefix, which renders every instance's status.
+func BenchmarkFilteredDescribeInstances(b *testing.B) {
+	srv, c := newClient(b, vmplanetest.Options{NoListener: true})
+	seeds := make([]vmplane.InstanceSeed, 1000)
 	for i := range seeds {
-		seeds[i] = vmplane.InstanceSeed{Cloud: CloudName, SpecID: "c.1c2g", Zone: "SEL-A"}
+		seeds[i] = vmplane.InstanceSeed{SpecID: "c.1c2g", Zone: "SEL-A", Power: vmplane.PowerStopped}
 	}
-	page, err := svc.SeedInstances(context.Background(), seeds)
-	if err != nil {
-		b.Fatal(err)
-	}
-	h := &Handler{svc: svc}
-	now := svc.Now()
-	b.ReportAllocs()
+	seed(b, srv, seeds...)
+	req := &DescribeInstancesRequest{InstanceStatus: "STOPPED", InstanceName: "seed-1*", PageSize: 20}
 	for b.Loop() {
-		resp := &describeInstancesResponse{TotalCount: 100_000, DataSet: make([]instanceInfo, len(page))}
-		for i := range page {
-			resp.DataSet[i] = h.instanceInfo(&page[i], now)
-		}
-		w := httptest.NewRecorder()
-		writeJSON(w, http.StatusOK, resp)
-		b.SetBytes(int64(w.Body.Len()))
+		c.must(b, "DescribeInstances", req, &DescribeInstancesResponse{})
+	}
+}
+
+// BenchmarkStartStop accepts a stop and a start of one instance: signing,
+// decoding, the core's commit and the response.
+func BenchmarkStartStop(b *testing.B) {
+	srv, c := newClient(b, vmplanetest.Options{NoListener: true})
+	id := seed(b, srv, vmplane.InstanceSeed{SpecID: "c.1c2g"})[0].ID
+	for b.Loop() {
+		c.must(b, "StopInstances", &StopInstancesRequest{InstanceIds: []string{id}}, &RequestIdResponse{})
+		srv.Advance(3 * time.Second)
+		c.must(b, "StartInstances", &InstanceIdsRequest{InstanceIds: []string{id}}, &RequestIdResponse{})
+		srv.Advance(3 * time.Second)
 	}
 }

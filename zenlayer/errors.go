@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"slices"
+	"strings"
 
 	"github.com/vmplane/vmplane"
 )
@@ -69,6 +70,9 @@ type errorRule struct {
 	kinds   []vmplane.Kind     // Error.Kind (for EBUSY: the operation in flight)
 	wire    string
 	status  int
+	// message replaces the core's message; %s stands for Error.ID. The
+	// ModifyInstanceType ones are its documentation's descriptions.
+	message string
 }
 
 var (
@@ -83,36 +87,36 @@ var (
 // published for vm (Stop, Release, Terminate's busy cases) the bmc/zec
 // equivalents are used.
 var errorTable = []errorRule{
-	{codes: []string{vmplane.ENOTFOUND}, subject: "instance", wire: "INVALID_INSTANCE_NOT_FOUND", status: 404},
-	{action: "ModifyInstanceType", codes: []string{vmplane.ENOTFOUND}, subject: "spec", wire: "INVALID_PRODUCT_NOT_FOUND", status: 404},
-	{codes: []string{vmplane.ENOTFOUND}, subject: "spec", wire: "INVALID_INSTANCE_TYPE_NOT_FOUND", status: 404},
-	{codes: []string{vmplane.ENOTFOUND}, subject: "zone", wire: "INVALID_ZONE_NOT_FOUND", status: 404},
-	{codes: []string{vmplane.ENOTFOUND}, subject: "image", wire: "INVALID_IMAGE_NOT_FOUND", status: 404},
+	{codes: []string{vmplane.ENOTFOUND}, subject: "instance", wire: "INVALID_INSTANCE_NOT_FOUND", status: 404, message: "The instance `%s` does not exist."},
+	{action: "ModifyInstanceType", codes: []string{vmplane.ENOTFOUND}, subject: "spec", wire: "INVALID_PRODUCT_NOT_FOUND", status: 404, message: "Model `%s` does not exist."},
+	{codes: []string{vmplane.ENOTFOUND}, subject: "spec", wire: "INVALID_INSTANCE_TYPE_NOT_FOUND", status: 404, message: "The instance type `%s` is not found."},
+	{codes: []string{vmplane.ENOTFOUND}, subject: "zone", wire: "INVALID_ZONE_NOT_FOUND", status: 404, message: "The specified zoneId `%s` is not found."},
+	{codes: []string{vmplane.ENOTFOUND}, subject: "image", wire: "INVALID_IMAGE_NOT_FOUND", status: 404, message: "The image `%s` is not found."},
 
 	// ModifyInstanceType, as its page documents.
-	{action: "ModifyInstanceType", codes: []string{vmplane.ESTATE}, state: vmplane.PowerRecycled, wire: "UNSUPPORTED_OPERATION_INSTANCE_BEING_RECYCLE", status: 400},
-	{action: "ModifyInstanceType", codes: []string{vmplane.EBUSY}, kinds: inBin, wire: "UNSUPPORTED_OPERATION_INSTANCE_BEING_RECYCLE", status: 400},
-	{action: "ModifyInstanceType", codes: []string{vmplane.EBUSY}, kinds: changing, wire: "OPERATION_DENIED_INSTANCE_PLAN_PROCESSING", status: 403},
-	{action: "ModifyInstanceType", codes: refused, wire: "UNSUPPORTED_OPERATION_INSTANCE_STATUS", status: 400},
-	{codes: []string{vmplane.ESAMESPEC}, wire: "INVALID_INSTANCE_TYPE_NOT_CHANGED", status: 403},
+	{action: "ModifyInstanceType", codes: []string{vmplane.ESTATE}, state: vmplane.PowerRecycled, wire: "UNSUPPORTED_OPERATION_INSTANCE_BEING_RECYCLE", status: 400, message: "Operations on instances in recycle bin are not supported."},
+	{action: "ModifyInstanceType", codes: []string{vmplane.EBUSY}, kinds: inBin, wire: "UNSUPPORTED_OPERATION_INSTANCE_BEING_RECYCLE", status: 400, message: "Operations on instances in recycle bin are not supported."},
+	{action: "ModifyInstanceType", codes: []string{vmplane.EBUSY}, kinds: changing, wire: "OPERATION_DENIED_INSTANCE_PLAN_PROCESSING", status: 403, message: "A processing change exists."},
+	{action: "ModifyInstanceType", codes: refused, wire: "UNSUPPORTED_OPERATION_INSTANCE_STATUS", status: 400, message: "Only operations on instances in RUNNING or STOPPED status are supported."},
+	{codes: []string{vmplane.ESAMESPEC}, wire: "INVALID_INSTANCE_TYPE_NOT_CHANGED", status: 403, message: "Instance model does not change."},
 	// A type not offered in the zone: UNVERIFIED for CreateInstances, where
 	// the real service presumably reports it sold out there.
-	{action: "CreateInstances", codes: []string{vmplane.EINCOMPATIBLE}, wire: "RESOURCES_SOLDOUT_INSTANCE_TYPE", status: 400},
-	{codes: []string{vmplane.EINCOMPATIBLE}, wire: "OPERATION_FAILED_INSTANCE_TYPE_UNSUPPORTED", status: 400},
-	{codes: []string{vmplane.EZONE}, wire: "UNSUPPORTED_OPERATION_ZONE_NOT_SUPPORT", status: 400},
-	{codes: []string{vmplane.ESCHEDULED}, wire: "OPERATION_DENIED_INSTANCE_EXIST_PLAN", status: 403},
-	{codes: []string{vmplane.ENOSCHEDULE}, wire: "OPERATION_DENIED_DOWNGRADE_NOT_EXIST", status: 403},
+	{action: "CreateInstances", codes: []string{vmplane.EINCOMPATIBLE}, wire: "RESOURCES_SOLDOUT_INSTANCE_TYPE", status: 400, message: "The instance type `%s` is sold out in this zone."},
+	{codes: []string{vmplane.EINCOMPATIBLE}, wire: "OPERATION_FAILED_INSTANCE_TYPE_UNSUPPORTED", status: 400, message: "Unsupported model for the current instance."},
+	{codes: []string{vmplane.EZONE}, wire: "UNSUPPORTED_OPERATION_ZONE_NOT_SUPPORT", status: 400, message: "Specification change is not supported in the current zone."},
+	{codes: []string{vmplane.ESCHEDULED}, wire: "OPERATION_DENIED_INSTANCE_EXIST_PLAN", status: 403, message: "A scheduling change exists."},
+	{codes: []string{vmplane.ENOSCHEDULE}, wire: "OPERATION_DENIED_DOWNGRADE_NOT_EXIST", status: 403, message: "The instance `%s` has no scheduled downgrade."},
 
 	// ReleaseInstances takes instances from the recycle bin only.
-	{action: "ReleaseInstances", codes: []string{vmplane.ESTATE}, wire: "OPERATION_DENIED_INSTANCE_NOT_RECYCLED", status: 403},
-	{action: "ReleaseInstances", codes: []string{vmplane.EBUSY}, wire: "OPERATION_DENIED_INSTANCE_STATUS", status: 403},
+	{action: "ReleaseInstances", codes: []string{vmplane.ESTATE}, wire: "OPERATION_DENIED_INSTANCE_NOT_RECYCLED", status: 403, message: "The instance `%s` is not in the recycle bin."},
+	{action: "ReleaseInstances", codes: []string{vmplane.EBUSY}, wire: "OPERATION_DENIED_INSTANCE_STATUS", status: 403, message: "The current status of instance `%s` does not allow this operation."},
 	// Anything else refused because the instance is in (or entering) the bin.
-	{codes: []string{vmplane.ESTATE}, state: vmplane.PowerRecycled, wire: "OPERATION_DENIED_INSTANCE_RECYCLED", status: 403},
-	{codes: []string{vmplane.EBUSY}, kinds: inBin, wire: "OPERATION_DENIED_INSTANCE_RECYCLED", status: 403},
-	{action: "TerminateInstance", codes: []string{vmplane.EBUSY}, kinds: []vmplane.Kind{vmplane.KindCreate}, wire: "OPERATION_DENIED_INSTANCE_CREATING", status: 403},
-	{action: "StartInstances", codes: refused, wire: "OPERATION_DENIED_INSTANCE_NOT_STOPPED", status: 403},
-	{action: "StopInstances", codes: refused, wire: "OPERATION_DENIED_INSTANCE_NOT_RUNNING", status: 403},
-	{codes: refused, wire: "OPERATION_DENIED_INSTANCE_STATUS", status: 403},
+	{codes: []string{vmplane.ESTATE}, state: vmplane.PowerRecycled, wire: "OPERATION_DENIED_INSTANCE_RECYCLED", status: 403, message: "The instance `%s` is in the recycle bin."},
+	{codes: []string{vmplane.EBUSY}, kinds: inBin, wire: "OPERATION_DENIED_INSTANCE_RECYCLED", status: 403, message: "The instance `%s` is in the recycle bin."},
+	{action: "TerminateInstance", codes: []string{vmplane.EBUSY}, kinds: []vmplane.Kind{vmplane.KindCreate}, wire: "OPERATION_DENIED_INSTANCE_CREATING", status: 403, message: "The instance `%s` is being created."},
+	{action: "StartInstances", codes: refused, wire: "OPERATION_DENIED_INSTANCE_NOT_STOPPED", status: 403, message: "The instance `%s` is not STOPPED."},
+	{action: "StopInstances", codes: refused, wire: "OPERATION_DENIED_INSTANCE_NOT_RUNNING", status: 403, message: "The instance `%s` is not RUNNING."},
+	{codes: refused, wire: "OPERATION_DENIED_INSTANCE_STATUS", status: 403, message: "The current status of instance `%s` does not allow this operation."},
 
 	// No Zenlayer equivalent: only seeded instances are protected.
 	{codes: []string{vmplane.EPROTECTED}, wire: "OPERATION_DENIED_INSTANCE_PROTECTED", status: 403},
@@ -146,7 +150,11 @@ func wireError(action string, err error) (_ *apiError, internal bool) {
 	}
 	for i := range errorTable {
 		if r := &errorTable[i]; r.matches(action, e) {
-			return &apiError{Status: r.status, Code: r.wire, Message: e.Message}, false
+			msg := e.Message
+			if r.message != "" {
+				msg = strings.ReplaceAll(r.message, "%s", e.ID)
+			}
+			return &apiError{Status: r.status, Code: r.wire, Message: msg}, false
 		}
 	}
 	return errorf(http.StatusInternalServerError, codeInternal, "An internal error occurred. Please try again later."), true

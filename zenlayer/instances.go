@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/netip"
-	"reflect"
 	"regexp"
 	"slices"
 	"strconv"
@@ -161,17 +160,23 @@ func (h *Handler) instanceInfo(in *vmplane.Instance, now time.Time) instanceInfo
 	if k := in.Attr(attrKey); k != "" {
 		v.KeyID = &k
 	}
-	var disks []diskRequest
-	_ = json.Unmarshal([]byte(in.Attr(attrDataDisks)), &disks)
-	for i, d := range disks {
+	for i, d := range attrJSON[diskRequest](in, attrDataDisks) {
 		v.DataDisks = append(v.DataDisks, dataDisk{DiskID: diskID(in, i+1), DiskName: fmt.Sprintf("%s-data-%d", in.Name, i+1),
 			DiskSize: d.DiskSize, DiskCategory: cmpOr(d.DiskCategory, defaultDiskCategory)})
 	}
-	_ = json.Unmarshal([]byte(in.Attr(attrTags)), &v.Tags.Tags)
-	if v.Tags.Tags == nil {
-		v.Tags.Tags = []tag{}
+	if tags := attrJSON[tag](in, attrTags); tags != nil {
+		v.Tags.Tags = tags
 	}
 	return v
+}
+
+// attrJSON reads a list an instance keeps as JSON in an attribute.
+func attrJSON[T any](in *vmplane.Instance, key string) []T {
+	var out []T
+	if v := in.Attr(key); v != "" {
+		_ = json.Unmarshal([]byte(v), &out)
+	}
+	return out
 }
 
 // cycleEnd is when a prepaid instance's billing cycle ends: where a
@@ -220,16 +225,10 @@ func cmpOr[T comparable](v, def T) T {
 	return v
 }
 
-// page is the pageNum/pageSize pair of the list actions.
-type page struct {
-	PageSize int `json:"pageSize"`
-	PageNum  int `json:"pageNum"`
-}
-
-// bounds returns the offset and limit of a page: pageNum 1 and pageSize 20
-// unless given, and at most 1000 a page, as documented.
-func (p page) bounds() (offset, limit int, err error) {
-	size, num := cmpOr(p.PageSize, 20), cmpOr(p.PageNum, 1)
+// pageBounds returns the offset and limit of a page of a list action:
+// pageNum 1 and pageSize 20 unless given, at most 1000 a page, as documented.
+func pageBounds(pageSize, pageNum int) (offset, limit int, err error) {
+	size, num := cmpOr(pageSize, 20), cmpOr(pageNum, 1)
 	if size < 1 || size > 1000 {
 		return 0, 0, badValue("The parameter `pageSize` must be between 1 and 1000.")
 	}
@@ -272,7 +271,8 @@ type describeInstancesRequest struct {
 	PrivateIPAddresses []string `json:"privateIpAddresses"`
 	TagKeys            []string `json:"tagKeys"`
 	Tags               []tag    `json:"tags"`
-	page
+	PageSize           int      `json:"pageSize"`
+	PageNum            int      `json:"pageNum"`
 }
 
 type describeInstancesResponse struct {
@@ -282,12 +282,14 @@ type describeInstancesResponse struct {
 }
 
 // match returns the filter a DescribeInstances request asks for: every
-// given parameter must hold. It is nil when the request gives none, so that
-// a page costs the page, not a pass over every instance.
+// given parameter must hold. It is nil when nothing is filtered, so that
+// the core can page without looking at every instance.
 func (req *describeInstancesRequest) match() func(*vmplane.Instance) bool {
-	rest := *req
-	rest.InstanceIDs, rest.page = nil, page{}
-	if reflect.ValueOf(rest).IsZero() {
+	filtered := req.ZoneID != "" || req.ResourceGroupID != "" || req.InstanceType != "" || req.InternetChargeType != "" ||
+		req.ImageID != "" || req.KeyID != "" || req.SubnetID != "" || req.InstanceStatus != "" || req.InstanceName != "" ||
+		req.SecurityGroupID != "" || len(req.PublicIPAddresses) > 0 || len(req.PrivateIPAddresses) > 0 ||
+		len(req.TagKeys) > 0 || len(req.Tags) > 0
+	if !filtered {
 		return nil
 	}
 	eq := func(want, got string) bool { return want == "" || want == got }
@@ -307,13 +309,14 @@ func (req *describeInstancesRequest) match() func(*vmplane.Instance) bool {
 		} else if !eq(req.InstanceName, in.Name) {
 			return false
 		}
-		public, public6, private := addresses(in)
-		if !anyIn(req.PublicIPAddresses, append(public, public6...)) || !anyIn(req.PrivateIPAddresses, private) {
-			return false
+		if len(req.PublicIPAddresses) > 0 || len(req.PrivateIPAddresses) > 0 {
+			public, public6, private := addresses(in)
+			if !anyIn(req.PublicIPAddresses, append(public, public6...)) || !anyIn(req.PrivateIPAddresses, private) {
+				return false
+			}
 		}
 		if len(req.TagKeys) > 0 || len(req.Tags) > 0 {
-			var tags []tag
-			_ = json.Unmarshal([]byte(in.Attr(attrTags)), &tags)
+			tags := attrJSON[tag](in, attrTags)
 			for _, k := range req.TagKeys {
 				if !slices.ContainsFunc(tags, func(t tag) bool { return t.Key == k }) {
 					return false
@@ -338,7 +341,7 @@ func (h *Handler) describeInstances(c *call, req *describeInstancesRequest) (*de
 	if err := checkIDs(req.InstanceIDs, false); err != nil {
 		return nil, err
 	}
-	offset, limit, err := req.bounds()
+	offset, limit, err := pageBounds(req.PageSize, req.PageNum)
 	if err != nil {
 		return nil, err
 	}
@@ -357,7 +360,8 @@ func (h *Handler) describeInstances(c *call, req *describeInstancesRequest) (*de
 
 type describeInstancesStatusRequest struct {
 	InstanceIDs []string `json:"instanceIds"`
-	page
+	PageSize    int      `json:"pageSize"`
+	PageNum     int      `json:"pageNum"`
 }
 
 type instanceStatusItem struct {
@@ -375,7 +379,7 @@ func (h *Handler) describeInstancesStatus(c *call, req *describeInstancesStatusR
 	if err := checkIDs(req.InstanceIDs, false); err != nil {
 		return nil, err
 	}
-	offset, limit, err := req.bounds()
+	offset, limit, err := pageBounds(req.PageSize, req.PageNum)
 	if err != nil {
 		return nil, err
 	}
@@ -646,10 +650,8 @@ func (h *Handler) createInstances(c *call, req *createInstancesRequest) (*create
 	for i := range job.Instances {
 		in := &job.Instances[i]
 		resp.InstanceIDSet[i] = in.ID
-		var disks []diskRequest
-		_ = json.Unmarshal([]byte(in.Attr(attrDataDisks)), &disks)
 		resp.Instances[i] = diskWithInstance{InstanceID: in.ID, DiskIDSet: []string{}}
-		for n := range disks {
+		for n := range attrJSON[diskRequest](in, attrDataDisks) {
 			resp.Instances[i].DiskIDSet = append(resp.Instances[i].DiskIDSet, diskID(in, n+1))
 		}
 	}

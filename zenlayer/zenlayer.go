@@ -137,7 +137,7 @@ var actions = map[string]actionFunc{
 
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	rec := access.From(r.Context())
-	rec.Cloud, rec.Action = CloudName, r.Header.Get("X-Zc-Action")
+	rec.Cloud = CloudName
 	resp, err := h.serve(r, rec)
 	if err != nil {
 		h.writeError(w, r, rec, err)
@@ -177,14 +177,18 @@ func (h *Handler) serve(r *http.Request, rec *access.Record) (any, error) {
 	if version != "" && !versions[version] {
 		return nil, errorf(http.StatusBadRequest, codeVersion, "The vm service has no API version `%s`.", version)
 	}
-	if rec.Action == "" {
+	name := r.Header.Get("X-Zc-Action")
+	if name == "" {
 		return nil, errorf(http.StatusBadRequest, codeMissing, "The header X-ZC-Action is required.")
 	}
-	f, ok := actions[rec.Action]
+	f, ok := actions[name]
 	if !ok {
-		return nil, errorf(http.StatusNotFound, codeAction, "The vm service has no action `%s`.", rec.Action)
+		return nil, errorf(http.StatusNotFound, codeAction, "The vm service has no action `%s`.", name)
 	}
-	c := &call{ctx: r.Context(), scope: vmplane.Scope{Cloud: CloudName, Account: acct.ID}, action: rec.Action, version: version}
+	// Only known names reach the record: it labels metrics, and a client
+	// must not be able to mint label values.
+	rec.Action = name
+	c := &call{ctx: r.Context(), scope: vmplane.Scope{Cloud: CloudName, Account: acct.ID}, action: name, version: version}
 	return f(h, c, body)
 }
 
@@ -214,6 +218,7 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 		buf.Reset()
 		buf.WriteString(`{"code":"INTERNAL_SERVER_ERROR","message":"The response could not be encoded."}`)
 	}
+	buf.Truncate(len(bytes.TrimRight(buf.Bytes(), "\n")))
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	w.Header().Set("Content-Length", strconv.Itoa(buf.Len()))
 	w.WriteHeader(status)

@@ -1,0 +1,69 @@
+package ncloud
+
+import (
+	"bytes"
+	"encoding/json"
+	"encoding/xml"
+	"testing"
+)
+
+// FuzzJSONString checks the string escaper against encoding/json's, and
+// that whole documents stay valid JSON and XML whatever a name holds.
+func FuzzJSONString(f *testing.F) {
+	for _, s := range []string{"", "web-1", `"quoted" \\ back`, "tab\there\nnew\rline\x00\x1f", "가산 zone", "\u2028\u2029", "\xff\xfe bad", "<&>"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		var got bytes.Buffer
+		writeJSONString(&got, s)
+		var want bytes.Buffer
+		enc := json.NewEncoder(&want)
+		enc.SetEscapeHTML(false)
+		_ = enc.Encode(s)
+		if got.String()+"\n" != want.String() {
+			t.Fatalf("%q: got %s, want %s", s, got.String(), want.String())
+		}
+		body := obj{{"name", s}, {"list", []string{s}}, {"items", []obj{{{"code", code(s, s)}}}}}
+		if doc := encode(formatJSON, "xResponse", body); !json.Valid(doc) {
+			t.Fatalf("invalid JSON for %q:\n%s", s, doc)
+		}
+		var v struct{ Name string }
+		if err := xml.Unmarshal(encode(formatXML, "xResponse", body), &v); err != nil {
+			t.Fatalf("invalid XML for %q: %v", s, err)
+		}
+	})
+}
+
+func TestEncodeLayout(t *testing.T) {
+	body := obj{{"totalRows", 1}, {"regionList", []obj{{{"regionCode", "KR"}}}}, {"eventList", []string{}}, {"empty", obj{}}}
+	wantJSON := `{
+  "getRegionListResponse": {
+    "totalRows": 1,
+    "regionList": [
+      {
+        "regionCode": "KR"
+      }
+    ],
+    "eventList": [],
+    "empty": {}
+  }
+}`
+	if got := string(encode(formatJSON, "getRegionListResponse", body)); got != wantJSON {
+		t.Errorf("JSON:\n%s\nwant\n%s", got, wantJSON)
+	}
+	wantXML := `<?xml version="1.0" encoding="UTF-8"?>
+<getRegionListResponse>
+  <totalRows>1</totalRows>
+  <regionList>
+    <region>
+      <regionCode>KR</regionCode>
+    </region>
+  </regionList>
+  <eventList/>
+  <empty/>
+</getRegionListResponse>
+`
+	if got := string(encode(formatXML, "getRegionListResponse", body)); got != wantXML {
+		t.Errorf("XML:\n%s\nwant\n%s", got, wantXML)
+	}
+}
