@@ -32,7 +32,10 @@ type worker struct {
 	progress *sync.Cond // broadcast whenever a step ends or entries are taken
 	queue    dueQueue
 	running  map[string]bool
-	deferred map[string]bool // entries that arrived while their key was running
+	// deferred holds entries that came due while their key was running;
+	// they go back in the queue, in the same critical section that ends the
+	// run, so that settle never sees the key idle with work still owed.
+	deferred map[string][]entry
 	attempts map[string]int
 }
 
@@ -42,7 +45,7 @@ func newWorker(s *Service) *worker {
 		wake:     make(chan struct{}, 1),
 		sem:      make(chan struct{}, maxConcurrentSteps),
 		running:  make(map[string]bool),
-		deferred: make(map[string]bool),
+		deferred: make(map[string][]entry),
 		attempts: make(map[string]int),
 	}
 	w.progress = sync.NewCond(&w.mu)
@@ -117,7 +120,7 @@ func (w *worker) run(ctx context.Context) {
 		for len(w.queue) > 0 && !w.queue[0].at.After(now) {
 			e := heap.Pop(&w.queue).(entry)
 			if w.running[e.key] {
-				w.deferred[e.key] = true
+				w.deferred[e.key] = append(w.deferred[e.key], e)
 				continue
 			}
 			w.running[e.key] = true
@@ -154,21 +157,12 @@ func (w *worker) do(ctx context.Context, e entry) {
 		<-w.sem
 		w.mu.Lock()
 		delete(w.running, e.key)
-		again := w.deferred[e.key]
-		if !again {
-			w.progress.Broadcast()
+		for _, d := range w.deferred[e.key] {
+			heap.Push(&w.queue, d)
 		}
+		delete(w.deferred, e.key)
+		w.progress.Broadcast()
 		w.mu.Unlock()
-		if again {
-			// The deferred mark stays until the entry is back in the
-			// queue, so that settle never sees nothing due and nothing
-			// running in between.
-			w.requeue(e.key)
-			w.mu.Lock()
-			delete(w.deferred, e.key)
-			w.progress.Broadcast()
-			w.mu.Unlock()
-		}
 		w.wg.Done()
 		w.kick()
 	}()
@@ -177,21 +171,6 @@ func (w *worker) do(ctx context.Context, e entry) {
 		return
 	}
 	w.step(ctx, e)
-}
-
-// requeue schedules again whatever key stands for now.
-func (w *worker) requeue(key string) {
-	w.s.mu.RLock()
-	defer w.s.mu.RUnlock()
-	if k, ok := strings.CutPrefix(key, changePrefix); ok {
-		if in := w.s.instances[k]; in != nil {
-			w.scheduleChange(in)
-		}
-		return
-	}
-	if op := w.s.ops[key]; op != nil {
-		w.schedule(op)
-	}
 }
 
 // step runs the current step of an operation once.
@@ -271,7 +250,7 @@ func (w *worker) settle(ctx context.Context) error {
 			return err
 		}
 		due := len(w.queue) > 0 && !w.queue[0].at.After(w.s.clock.Now())
-		if !due && len(w.running) == 0 && len(w.deferred) == 0 {
+		if !due && len(w.running) == 0 {
 			return nil
 		}
 		w.progress.Wait()

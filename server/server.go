@@ -50,8 +50,8 @@ type Options struct {
 	AdminToken string
 	// CatalogFile extends or replaces the embedded catalogs.
 	CatalogFile string
-	// FixtureFile is seeded at start (JSON or YAML), once: instances whose
-	// ids exist already are an error.
+	// FixtureFile is seeded at start (JSON or YAML) into a data directory
+	// that has no instances yet, so that restarts do not seed it again.
 	FixtureFile string
 	// Driver runs machines; nil means the simulated one.
 	Driver vmplane.Driver
@@ -174,6 +174,10 @@ func (s *Server) openClock(ctx context.Context) (*clock.Virtual, error) {
 }
 
 func (s *Server) loadFixture(ctx context.Context, name string) error {
+	if _, n, _ := s.Service.FindInstances(ctx, vmplane.InstanceFilter{Limit: 1}); n > 0 {
+		s.log.Info("fixture not loaded: the data directory has instances already", "fixture", name, "instances", n)
+		return nil
+	}
 	data, err := os.ReadFile(name)
 	if err != nil {
 		return err

@@ -43,13 +43,15 @@ const (
 	codeInternal      = "INTERNAL_SERVER_ERROR"        // 500: documented; clients retry it
 )
 
-// Documented business codes the handlers raise themselves.
+// Business codes the handlers raise themselves: documented for the VM API
+// (subscription) or, for CreateInstances, whose VM error table is not
+// published, taken from the bare metal service's list (UNVERIFIED for vm).
 const (
-	codeSubscription    = "OPERATION_DENIED_INSTANCE_SUBSCRIPTION"
-	codeLoginConflict   = "INVALID_PARAMETER_INSTANCE_LOGIN_CONFLICT"
-	codePassword        = "INVALID_PARAMETER_VALUE_PASSWORD_MALFORMED"
-	codeBandwidth       = "INVALID_BANDWIDTH_VALUE_EXCEED_MAXIMUM"
-	codeChargeNotInZone = "OPERATION_FILED_INTERNET_CHARGE_TYPE_NOT_SUPPORT" // sic: the real code says FILED
+	codeSubscription  = "OPERATION_DENIED_INSTANCE_SUBSCRIPTION"
+	codeLoginConflict = "INVALID_PARAMETER_INSTANCE_LOGIN_CONFLICT"
+	codePassword      = "INVALID_PARAMETER_VALUE_PASSWORD_MALFORMED"
+	codeBandwidth     = "INVALID_BANDWIDTH_VALUE_EXCEED_MAXIMUM"
+	codeChargeType    = "OPERATION_FILED_INTERNET_CHARGE_TYPE_NOT_SUPPORT" // sic: the real code says FILED
 )
 
 func missing(name string) *apiError {

@@ -97,10 +97,8 @@ func NewHandler(svc *vmplane.Service, cfg Config) http.Handler {
 
 // call is one authenticated request on its way to an action.
 type call struct {
-	ctx     context.Context
-	scope   vmplane.Scope
-	action  string
-	version string
+	ctx   context.Context
+	scope vmplane.Scope
 }
 
 // actionFunc serves one action from a request body.
@@ -155,6 +153,12 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *Handler) serve(r *http.Request, rec *access.Record) (any, error) {
+	name := r.Header.Get("X-Zc-Action")
+	// Only known names reach the record: it labels metrics, and a client
+	// must not be able to mint label values.
+	if _, ok := actions[name]; ok {
+		rec.Action = name
+	}
 	if r.Method != http.MethodPost {
 		return nil, errorf(http.StatusMethodNotAllowed, codeMethod, "The API accepts POST requests only.")
 	}
@@ -173,11 +177,9 @@ func (h *Handler) serve(r *http.Request, rec *access.Record) (any, error) {
 		return nil, err
 	}
 	rec.Account = acct.ID
-	version := r.Header.Get("X-Zc-Version")
-	if version != "" && !versions[version] {
+	if version := r.Header.Get("X-Zc-Version"); version != "" && !versions[version] {
 		return nil, errorf(http.StatusBadRequest, codeVersion, "The vm service has no API version `%s`.", version)
 	}
-	name := r.Header.Get("X-Zc-Action")
 	if name == "" {
 		return nil, errorf(http.StatusBadRequest, codeMissing, "The header X-ZC-Action is required.")
 	}
@@ -185,10 +187,7 @@ func (h *Handler) serve(r *http.Request, rec *access.Record) (any, error) {
 	if !ok {
 		return nil, errorf(http.StatusNotFound, codeAction, "The vm service has no action `%s`.", name)
 	}
-	// Only known names reach the record: it labels metrics, and a client
-	// must not be able to mint label values.
-	rec.Action = name
-	c := &call{ctx: r.Context(), scope: vmplane.Scope{Cloud: CloudName, Account: acct.ID}, action: name, version: version}
+	c := &call{ctx: r.Context(), scope: vmplane.Scope{Cloud: CloudName, Account: acct.ID}}
 	return f(h, c, body)
 }
 

@@ -259,3 +259,35 @@ func TestFlagsFallBackToEnvironment(t *testing.T) {
 		t.Fatal("an unknown kind was accepted")
 	}
 }
+
+func TestFixtureIsSeededAtStart(t *testing.T) {
+	dir := t.TempDir()
+	fixture := filepath.Join(dir, "fixture.yaml")
+	os.WriteFile(fixture, []byte(`
+accounts:
+  - {id: team-b, keys: [{accessKey: TEAMBKEY, secretKey: team-b-secret}]}
+instances:
+  - {cloud: ncloud, account: team-b, spec: fixture-spec, name: web-1, power: stopped}
+  - {cloud: ncloud, account: team-b, spec: fixture-spec, name: web-2, power: running, operation: {kind: reboot}}
+`), 0o644)
+	catalog := filepath.Join(dir, "catalog.yaml")
+	os.WriteFile(catalog, []byte("ncloud:\n  specs: [{id: fixture-spec, vcpu: 1, memoryMiB: 1024}]\n"), 0o644)
+	c := startChild(t, filepath.Join(dir, "data"), "--fixture", fixture, "--catalog", catalog)
+	var list instanceList
+	if err := c.admin("GET", "instances?account=team-b", "", &list); err != nil {
+		t.Fatal(err)
+	}
+	if list.Total != 2 || list.Instances[0].Name != "web-1" || list.Instances[1].Op == nil {
+		t.Fatalf("seeded: %+v", list)
+	}
+	// A restart with the same flags does not seed the fixture again.
+	c.kill()
+	c = startChild(t, filepath.Join(dir, "data"), "--fixture", fixture, "--catalog", catalog)
+	var again instanceList
+	if err := c.admin("GET", "instances?account=team-b", "", &again); err != nil {
+		t.Fatal(err)
+	}
+	if again.Total != 2 {
+		t.Fatalf("after a restart: %d instances, want the fixture's 2", again.Total)
+	}
+}
