@@ -333,16 +333,21 @@ func anyIn(want, have []string) bool {
 	return len(want) == 0 || slices.ContainsFunc(want, func(w string) bool { return slices.Contains(have, w) })
 }
 
-func (h *Handler) describeInstances(c *call, req *describeInstancesRequest) (*describeInstancesResponse, error) {
-	if err := checkIDs(req.InstanceIDs, false); err != nil {
-		return nil, err
+// findPage returns one page of the caller's instances, of those ids when
+// given, that match, and how many match in all.
+func (h *Handler) findPage(c *call, ids []string, match func(*vmplane.Instance) bool, pageSize, pageNum int) ([]vmplane.Instance, int, error) {
+	if err := checkIDs(ids, false); err != nil {
+		return nil, 0, err
 	}
-	offset, limit, err := pageBounds(req.PageSize, req.PageNum)
+	offset, limit, err := pageBounds(pageSize, pageNum)
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
-	f := vmplane.InstanceFilter{Scope: c.scope, IDs: req.InstanceIDs, Match: req.match(), Offset: offset, Limit: limit}
-	list, total, err := h.svc.FindInstances(c.ctx, f)
+	return h.svc.FindInstances(c.ctx, vmplane.InstanceFilter{Scope: c.scope, IDs: ids, Match: match, Offset: offset, Limit: limit})
+}
+
+func (h *Handler) describeInstances(c *call, req *describeInstancesRequest) (*describeInstancesResponse, error) {
+	list, total, err := h.findPage(c, req.InstanceIDs, req.match(), req.PageSize, req.PageNum)
 	if err != nil {
 		return nil, err
 	}
@@ -372,14 +377,7 @@ type describeInstancesStatusResponse struct {
 }
 
 func (h *Handler) describeInstancesStatus(c *call, req *describeInstancesStatusRequest) (*describeInstancesStatusResponse, error) {
-	if err := checkIDs(req.InstanceIDs, false); err != nil {
-		return nil, err
-	}
-	offset, limit, err := pageBounds(req.PageSize, req.PageNum)
-	if err != nil {
-		return nil, err
-	}
-	list, total, err := h.svc.FindInstances(c.ctx, vmplane.InstanceFilter{Scope: c.scope, IDs: req.InstanceIDs, Offset: offset, Limit: limit})
+	list, total, err := h.findPage(c, req.InstanceIDs, nil, req.PageSize, req.PageNum)
 	if err != nil {
 		return nil, err
 	}

@@ -1,0 +1,157 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/huaweicloud/huaweicloud-sdk-go-v3/core/auth/basic"
+	ecs "github.com/huaweicloud/huaweicloud-sdk-go-v3/services/ecs/v2"
+	"github.com/huaweicloud/huaweicloud-sdk-go-v3/services/ecs/v2/model"
+	"github.com/vmplane/vmplane/ncloud"
+	"github.com/vmplane/vmplane/zenlayer"
+)
+
+const (
+	testAK      = "E2EACCESSKEY00000001"
+	testSK      = "e2e-secret-key-0000000000000000000000001"
+	testProject = "fedcba9876543210fedcba9876543210"
+)
+
+// The shipped binary, started as a user starts it, answers real clients
+// over a real socket: the official Huawei SDK through a whole resize, and
+// requests signed as the NCP and Zenlayer SDKs sign them.
+func TestRealClientsDriveTheBinary(t *testing.T) {
+	c := startChild(t, t.TempDir(), "--access-key", testAK, "--secret-key", testSK, "--project-id", testProject)
+	if err := c.admin("POST", "clock/freeze", "", nil); err != nil {
+		t.Fatal(err)
+	}
+	advance := func(d string) {
+		t.Helper()
+		if err := c.admin("POST", "clock/advance", `{"duration":"`+d+`"}`, nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	t.Run("HuaweiSDK", func(t *testing.T) {
+		cred, err := basic.NewCredentialsBuilder().WithAk(testAK).WithSk(testSK).WithProjectId(testProject).SafeBuild()
+		if err != nil {
+			t.Fatal(err)
+		}
+		hc, err := ecs.EcsClientBuilder().WithEndpoints([]string{c.url}).WithCredential(cred).SafeBuild()
+		if err != nil {
+			t.Fatal(err)
+		}
+		client := ecs.NewEcsClient(hc)
+		flavors, err := client.ListFlavors(&model.ListFlavorsRequest{})
+		if err != nil || len(*flavors.Flavors) < 2 {
+			t.Fatalf("ListFlavors: %v", err)
+		}
+		flavor := (*flavors.Flavors)[0].Id
+		subnet, count := "8a1c2d3e-4f50-4617-a829-3b4c5d6e7f80", int32(1)
+		created, err := client.CreatePostPaidServers(&model.CreatePostPaidServersRequest{Body: &model.CreatePostPaidServersRequestBody{
+			Server: &model.PostPaidServer{Name: "e2e", FlavorRef: flavor, ImageRef: firstImage(t, c), Vpcid: "3e5b1f0c-7a52-4c0e-9f6e-2b8d41c7a9e1", Count: &count,
+				Nics:       []model.PostPaidServerNic{{SubnetId: &subnet}},
+				RootVolume: &model.PostPaidServerRootVolume{Volumetype: model.GetPostPaidServerRootVolumeVolumetypeEnum().SSD}},
+		}})
+		if err != nil {
+			t.Fatalf("CreatePostPaidServers: %v", err)
+		}
+		id := (*created.ServerIds)[0]
+		advance("1m")
+		if job, err := client.ShowJob(&model.ShowJobRequest{JobId: *created.JobId}); err != nil || job.Status.Value() != "SUCCESS" {
+			t.Fatalf("create job: %+v %v", job, err)
+		}
+		targets, err := client.ListResizeFlavors(&model.ListResizeFlavorsRequest{InstanceUuid: &id})
+		if err != nil || len(*targets.Flavors) == 0 {
+			t.Fatalf("ListResizeFlavors: %v", err)
+		}
+		target := (*targets.Flavors)[0].Id
+		mode := "withStopServer"
+		resized, err := client.ResizePostPaidServer(&model.ResizePostPaidServerRequest{ServerId: id,
+			Body: &model.ResizePostPaidServerRequestBody{Resize: &model.ResizePostPaidServerOption{FlavorRef: target, Mode: &mode}}})
+		if err != nil {
+			t.Fatalf("ResizePostPaidServer: %v", err)
+		}
+		advance("1m")
+		if job, err := client.ShowJob(&model.ShowJobRequest{JobId: *resized.JobId}); err != nil || job.Status.Value() != "SUCCESS" {
+			t.Fatalf("resize job: %+v %v", job, err)
+		}
+		shown, err := client.ShowServer(&model.ShowServerRequest{ServerId: id})
+		if err != nil || shown.Server.Flavor.Id != target || shown.Server.Status != "ACTIVE" {
+			t.Fatalf("ShowServer: %+v %v", shown, err)
+		}
+	})
+
+	t.Run("NCPSignedRequest", func(t *testing.T) {
+		form := url.Values{"responseFormatType": {"json"}, "regionCode": {"KR"}}
+		req, _ := http.NewRequest("POST", c.url+"/vserver/v2/getRegionList", strings.NewReader(form.Encode()))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		ncloud.Sign(req, testAK, testSK, time.Now())
+		body := do(t, req)
+		var out struct {
+			GetRegionListResponse struct {
+				ReturnCode string `json:"returnCode"`
+				RegionList []struct {
+					RegionCode string `json:"regionCode"`
+				} `json:"regionList"`
+			} `json:"getRegionListResponse"`
+		}
+		if err := json.Unmarshal(body, &out); err != nil || out.GetRegionListResponse.ReturnCode != "0" || len(out.GetRegionListResponse.RegionList) == 0 {
+			t.Fatalf("getRegionList: %s %v", body, err)
+		}
+	})
+
+	t.Run("ZenlayerSignedRequest", func(t *testing.T) {
+		payload := []byte(`{}`)
+		req, _ := http.NewRequest("POST", c.url+"/api/v2/vm", bytes.NewReader(payload))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("X-ZC-Action", "DescribeZones")
+		req.Header.Set("X-ZC-Version", "2023-03-13")
+		zenlayer.Sign(req, payload, testAK, testSK, time.Now())
+		body := do(t, req)
+		var out struct {
+			Response struct {
+				ZoneSet []struct {
+					ZoneID string `json:"zoneId"`
+				} `json:"zoneSet"`
+			} `json:"response"`
+		}
+		if err := json.Unmarshal(body, &out); err != nil || len(out.Response.ZoneSet) == 0 {
+			t.Fatalf("DescribeZones: %s %v", body, err)
+		}
+	})
+}
+
+func do(t *testing.T, req *http.Request) []byte {
+	t.Helper()
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != 200 {
+		t.Fatalf("%s %s: %d %s", req.Method, req.URL.Path, resp.StatusCode, body)
+	}
+	return body
+}
+
+// firstImage is an image of the Huawei catalog, read through the admin API.
+func firstImage(t *testing.T, c *child) string {
+	t.Helper()
+	var cat struct {
+		Images []struct {
+			ID string `json:"id"`
+		} `json:"images"`
+	}
+	if err := c.admin("GET", "catalog/huawei", "", &cat); err != nil || len(cat.Images) == 0 {
+		t.Fatalf("huawei catalog: %v", err)
+	}
+	return cat.Images[0].ID
+}
