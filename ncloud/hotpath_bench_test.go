@@ -50,7 +50,7 @@ func BenchmarkEncodeServerPage(b *testing.B) {
 			for b.Loop() {
 				res := c.serverList(page, 100_000)
 				buf.Reset()
-				encodeTo(&buf, f.f, "getServerInstanceListResponse", c.api.envelope(f.f, "00000000-0000-4000-8000-000000000001", res))
+				writeDoc(&buf, f.f, "getServerInstanceListResponse", c.api.envelope(f.f, "00000000-0000-4000-8000-000000000001", res))
 				b.SetBytes(int64(buf.Len()))
 			}
 		})

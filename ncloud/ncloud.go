@@ -9,7 +9,7 @@
 package ncloud
 
 import (
-	"bytes"
+	"bufio"
 	"context"
 	"errors"
 	"io"
@@ -251,13 +251,10 @@ func (a *api) envelope(f format, requestID string, res result) obj {
 func (h *Handler) write(w http.ResponseWriter, f format, status int, root string, body obj) {
 	w.Header().Set("Content-Type", f.contentType())
 	w.WriteHeader(status)
-	b := buffers.Get().(*bytes.Buffer)
-	b.Reset()
-	encodeTo(b, f, root, body)
-	_, _ = w.Write(b.Bytes())
-	if b.Cap() <= 1<<20 { // a rare huge answer is not kept
-		buffers.Put(b)
-	}
+	// Streamed: a page of servers runs to hundreds of kilobytes.
+	bw := bufio.NewWriter(w)
+	writeDoc(bw, f, root, body)
+	_ = bw.Flush()
 }
 
 // writeError answers an action's error as NCP's responseError, and logs
