@@ -9,6 +9,7 @@
 package ncloud
 
 import (
+	"bufio"
 	"context"
 	"errors"
 	"io"
@@ -250,7 +251,10 @@ func (a *api) envelope(f format, requestID string, res result) obj {
 func (h *Handler) write(w http.ResponseWriter, f format, status int, root string, body obj) {
 	w.Header().Set("Content-Type", f.contentType())
 	w.WriteHeader(status)
-	_, _ = w.Write(encode(f, root, body))
+	// Streamed: a page of servers runs to hundreds of kilobytes.
+	bw := bufio.NewWriter(w)
+	writeDoc(bw, f, root, body)
+	_ = bw.Flush()
 }
 
 // writeError answers an action's error as NCP's responseError, and logs

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/xml"
 	"fmt"
+	"io"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -42,6 +43,14 @@ func (f format) contentType() string {
 	return "application/xml;charset=UTF-8"
 }
 
+// textWriter is what the encoders write to: a bytes.Buffer, or a
+// bufio.Writer in front of the connection.
+type textWriter interface {
+	io.Writer
+	io.ByteWriter
+	io.StringWriter
+}
+
 // encode renders {root: body} in format f.
 //
 // JSON is indented by two spaces with "key": value, and ends with the outer
@@ -50,20 +59,24 @@ func (f format) contentType() string {
 // the byte before the last one (which must be the outer "}").
 func encode(f format, root string, body obj) []byte {
 	var b bytes.Buffer
-	if f == formatJSON {
-		b.WriteString("{\n  ")
-		writeJSONString(&b, root)
-		b.WriteString(": ")
-		writeJSONObj(&b, body, 1)
-		b.WriteString("\n}")
-		return b.Bytes()
-	}
-	b.WriteString(`<?xml version="1.0" encoding="UTF-8"?>` + "\n")
-	writeXMLField(&b, root, body, 0)
+	writeDoc(&b, f, root, body)
 	return b.Bytes()
 }
 
-func writeJSONObj(b *bytes.Buffer, o obj, depth int) {
+func writeDoc(b textWriter, f format, root string, body obj) {
+	if f == formatJSON {
+		b.WriteString("{\n  ")
+		writeJSONString(b, root)
+		b.WriteString(": ")
+		writeJSONObj(b, body, 1)
+		b.WriteString("\n}")
+		return
+	}
+	b.WriteString(`<?xml version="1.0" encoding="UTF-8"?>` + "\n")
+	writeXMLField(b, root, body, 0)
+}
+
+func writeJSONObj(b textWriter, o obj, depth int) {
 	if len(o) == 0 {
 		b.WriteString("{}")
 		return
@@ -82,7 +95,7 @@ func writeJSONObj(b *bytes.Buffer, o obj, depth int) {
 	b.WriteString("}")
 }
 
-func writeJSONValue(b *bytes.Buffer, v any, depth int) {
+func writeJSONValue(b textWriter, v any, depth int) {
 	switch v := v.(type) {
 	case string:
 		writeJSONString(b, v)
@@ -103,7 +116,7 @@ func writeJSONValue(b *bytes.Buffer, v any, depth int) {
 	}
 }
 
-func writeJSONList(b *bytes.Buffer, n, depth int, item func(int)) {
+func writeJSONList(b textWriter, n, depth int, item func(int)) {
 	if n == 0 {
 		b.WriteString("[]")
 		return
@@ -123,7 +136,7 @@ func writeJSONList(b *bytes.Buffer, n, depth int, item func(int)) {
 // writeJSONString writes s as a JSON string, escaped as encoding/json does
 // without HTML escaping: quotes, backslashes and control characters, the
 // line separators U+2028 and U+2029, and invalid UTF-8 as U+FFFD.
-func writeJSONString(b *bytes.Buffer, s string) {
+func writeJSONString(b textWriter, s string) {
 	const hex = "0123456789abcdef"
 	b.WriteByte('"')
 	start := 0
@@ -175,14 +188,14 @@ func writeJSONString(b *bytes.Buffer, s string) {
 	b.WriteByte('"')
 }
 
-func newline(b *bytes.Buffer, depth int) {
+func newline(b textWriter, depth int) {
 	b.WriteByte('\n')
 	for range depth {
 		b.WriteString("  ")
 	}
 }
 
-func writeXMLField(b *bytes.Buffer, key string, v any, depth int) {
+func writeXMLField(b textWriter, key string, v any, depth int) {
 	indent(b, depth)
 	switch v := v.(type) {
 	case obj:
@@ -218,7 +231,7 @@ func writeXMLField(b *bytes.Buffer, key string, v any, depth int) {
 	}
 }
 
-func writeXMLList(b *bytes.Buffer, key string, n, depth int, item func(string, int)) {
+func writeXMLList(b textWriter, key string, n, depth int, item func(string, int)) {
 	if n == 0 {
 		b.WriteString("<" + key + "/>\n")
 		return
@@ -232,7 +245,7 @@ func writeXMLList(b *bytes.Buffer, key string, n, depth int, item func(string, i
 	b.WriteString("</" + key + ">\n")
 }
 
-func indent(b *bytes.Buffer, depth int) {
+func indent(b textWriter, depth int) {
 	for range depth {
 		b.WriteString("  ")
 	}
