@@ -68,3 +68,19 @@ type Describer interface {
 type Cleaner interface {
 	Cleanup(ctx context.Context) error
 }
+
+// Limiter is a Driver that can run only so many machines at once. The core
+// refuses, with EQUOTA, an operation that would have more machines powered
+// on (or on their way) than MaxMachines; 0 means no limit.
+type Limiter interface {
+	MaxMachines() int
+}
+
+// Watcher is an Inspector whose machines change on their own: a guest
+// powers itself off, a process is killed behind vmplane's back. The core
+// calls Watch once, before it first inspects; the driver then calls
+// changed with a machine's Key whenever that machine may have changed, and
+// the core inspects it again as soon as it is idle, as at start.
+type Watcher interface {
+	Watch(changed func(key string))
+}

@@ -143,11 +143,15 @@ func Open(ctx context.Context, cfg Config) (*Service, error) {
 	if err := s.ensureDefaultAccount(ctx); err != nil {
 		return nil, err
 	}
-	if err := s.reconcile(ctx); err != nil {
-		return nil, err
-	}
 	wctx, cancel := context.WithCancel(context.Background())
 	s.cancel, s.done = cancel, make(chan struct{})
+	if w, ok := s.driver.(Watcher); ok {
+		w.Watch(func(key string) { go s.machineChanged(wctx, key) })
+	}
+	if err := s.reconcile(ctx); err != nil {
+		cancel()
+		return nil, err
+	}
 	go func() { defer close(s.done); s.worker.run(wctx) }()
 	return s, nil
 }
@@ -232,38 +236,68 @@ func (s *Service) restoreJobs(ctx context.Context) error {
 // instance, and records what it finds: a machine that stopped while vmplane
 // was down is stopped.
 func (s *Service) reconcile(ctx context.Context) error {
-	insp, ok := s.driver.(Inspector)
-	if !ok {
+	if _, ok := s.driver.(Inspector); !ok {
 		return nil
 	}
 	for _, in := range s.snapshotInstances() {
-		if !in.Idle() || (in.Power != PowerRunning && in.Power != PowerStopped) {
-			continue
-		}
-		got, err := insp.Inspect(ctx, s.machine(in, nil))
-		if err != nil {
-			s.log.Warn("inspect machine", "instance", in.ID, "err", err)
-			continue
-		}
-		if got == in.Power || got == PowerNone {
-			continue
-		}
-		s.log.Info("machine state differs from record", "instance", in.ID, "recorded", in.Power, "found", got)
-		_, err = s.mutate(ctx, func(t *txn) error {
-			cur, err := t.instance(in.Cloud, in.ID)
-			if err != nil || !cur.Idle() {
-				return err
-			}
-			n := *cur
-			n.Power, n.UpdatedAt = got, t.now
-			t.putInstance(&n)
-			return nil
-		})
-		if err != nil {
+		if err := s.inspect(ctx, in); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// inspect asks the driver about one idle running or stopped instance and
+// records the state it finds, if it differs.
+func (s *Service) inspect(ctx context.Context, in *Instance) error {
+	insp, ok := s.driver.(Inspector)
+	if !ok || !in.Idle() || (in.Power != PowerRunning && in.Power != PowerStopped) {
+		return nil
+	}
+	got, err := insp.Inspect(ctx, s.machine(in, nil))
+	if err != nil {
+		s.log.Warn("inspect machine", "instance", in.ID, "err", err)
+		return nil
+	}
+	if got == in.Power || got == PowerNone {
+		return nil
+	}
+	s.log.Info("machine state differs from record", "instance", in.ID, "recorded", in.Power, "found", got)
+	_, err = s.mutate(ctx, func(t *txn) error {
+		cur, err := t.instance(in.Cloud, in.ID)
+		if err != nil || !cur.Idle() || cur.Power != in.Power {
+			return err
+		}
+		n := *cur
+		n.Power, n.UpdatedAt = got, t.now
+		t.putInstance(&n)
+		return nil
+	})
+	return err
+}
+
+// machineChanged inspects the instance whose machine is key once no
+// operation runs on it: an operation in flight decides the state itself.
+func (s *Service) machineChanged(ctx context.Context, key string) {
+	stop := context.AfterFunc(ctx, func() {
+		s.mu.Lock()
+		s.released.Broadcast()
+		s.mu.Unlock()
+	})
+	defer stop()
+	s.mu.Lock()
+	in := s.instances[key]
+	for in != nil && (!in.Idle() || s.reserved[key]) && ctx.Err() == nil {
+		s.released.Wait()
+		in = s.instances[key]
+	}
+	s.mu.Unlock()
+	if in == nil || ctx.Err() != nil {
+		return
+	}
+	if err := s.inspect(ctx, in); err != nil && ctx.Err() == nil {
+		s.log.Error("record machine state", "instance", in.ID, "err", err)
+	}
 }
 
 func (s *Service) snapshotInstances() []*Instance {

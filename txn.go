@@ -240,7 +240,10 @@ func (s *Service) accept(ctx context.Context, cloud *Cloud, plan func(t *txn, jo
 	var job *Job
 	t, err := s.mutate(ctx, func(t *txn) error {
 		job = &Job{ID: cloud.jobID(t.nextSeq())}
-		return plan(t, job)
+		if err := plan(t, job); err != nil {
+			return err
+		}
+		return s.checkMachines(t)
 	})
 	if err != nil {
 		return nil, err
@@ -281,6 +284,56 @@ func (s *Service) apply(t *txn) {
 	for _, key := range t.instOrder {
 		s.worker.scheduleChange(t.inst[key])
 	}
+}
+
+// checkMachines refuses, for a driver with a Limiter, a plan that would
+// have more machines on than it can run. Plans that add machines hold a
+// common reservation, so two of them never both take the last place.
+func (s *Service) checkMachines(t *txn) error {
+	l, ok := s.driver.(Limiter)
+	if !ok || l.MaxMachines() <= 0 {
+		return nil
+	}
+	added := 0
+	for key, in := range t.inst {
+		added += machineOn(in)
+		if old := s.instances[key]; old != nil {
+			added -= machineOn(old)
+		}
+	}
+	if added <= 0 {
+		return nil
+	}
+	const hold = "machines"
+	if s.reserved[hold] {
+		return errReserved
+	}
+	on := added
+	for _, in := range s.instances {
+		on += machineOn(in)
+	}
+	if max := l.MaxMachines(); on > max {
+		return &Error{Code: EQUOTA, Subject: "machines",
+			Message: fmt.Sprintf("The limit of %d running machines is reached; stop or terminate one first.", max)}
+	}
+	t.holds = append(t.holds, hold)
+	return nil
+}
+
+// machineOn is 1 for an instance whose machine runs, boots, or will be
+// powered on by the operation in flight.
+func machineOn(in *Instance) int {
+	if in.Power == PowerRunning || in.Power == PowerBuilding {
+		return 1
+	}
+	if op := in.Op; op != nil {
+		for _, st := range op.Steps[op.Step:] {
+			if st.Action == ActionPowerOn || st.Action == ActionReboot {
+				return 1
+			}
+		}
+	}
+	return 0
 }
 
 // sameRecord reports whether a and b store the same row: they differ at most

@@ -11,6 +11,7 @@ import (
 	"net"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"strings"
 	"syscall"
 	"time"
@@ -18,6 +19,7 @@ import (
 	"github.com/vmplane/vmplane"
 	"github.com/vmplane/vmplane/access"
 	"github.com/vmplane/vmplane/loadtest"
+	"github.com/vmplane/vmplane/qemu"
 	"github.com/vmplane/vmplane/server"
 )
 
@@ -83,6 +85,12 @@ type Main struct {
 	Listen    string
 	LogLevel  slog.Level
 	LogFormat string
+	// Driver is "sim" or "qemu"; QEMU configures the latter (its Dir
+	// defaults to "vms" in the data directory).
+	Driver string
+	QEMU   qemu.Config
+	// DriverCleanup stops every machine when the server stops.
+	DriverCleanup bool
 
 	stdout, stderr io.Writer
 	Server         *server.Server
@@ -108,7 +116,17 @@ func (m *Main) ParseFlags(args []string, getenv func(string) string) error {
 	fs.StringVar(&o.AdminToken, "admin-token", "", "token the admin API requires; without one it serves loopback clients only")
 	fs.StringVar(&o.CatalogFile, "catalog", "", "YAML or JSON file that extends or replaces the embedded catalogs")
 	fs.StringVar(&o.FixtureFile, "fixture", "", "YAML or JSON file of accounts and instances to seed at start")
-	durations := fs.String("durations", "", "per-kind operation durations at time scale 1, e.g. stop=10s,resize=30s")
+	durations := fs.String("durations", "", "per-kind operation durations at time scale 1, e.g. stop=10s,resize=30s (with the qemu driver: 0, the VMs' real progress decides)")
+	fs.StringVar(&m.Driver, "driver", "sim", "what runs instances: sim (simulated) or qemu (a real QEMU virtual machine per instance)")
+	q := &m.QEMU
+	fs.StringVar(&q.Dir, "vm-dir", "", "qemu driver: directory of the machines' files (default vms in the data directory)")
+	fs.StringVar(&q.Guest, "vm-guest", qemu.DefaultGuestDir(), "qemu driver: guest built by qemu/guest/mkguest.sh")
+	fs.StringVar(&q.QEMU, "vm-qemu", "qemu-system-x86_64", "qemu driver: the emulator binary")
+	fs.StringVar(&q.Accel, "vm-accel", qemu.AccelAuto, "qemu driver: auto (KVM if a probe boot works, else TCG), kvm or tcg")
+	fs.IntVar(&q.MaxMachines, "vm-limit", 4, "qemu driver: most VMs running at once (0: no limit); beyond it, creates and starts are refused")
+	fs.Float64Var(&q.MemoryScale, "vm-memory-scale", 0.125, "qemu driver: a guest gets its spec's memory times this...")
+	fs.IntVar(&q.MemoryFloorMiB, "vm-memory-floor", 256, "qemu driver: ...and at least this many MiB")
+	fs.BoolVar(&m.DriverCleanup, "driver-cleanup", false, "stop every VM (and remove its files) when vmplane stops; without it VMs outlive vmplane")
 	logLevel := fs.String("log-level", "info", "debug, info, warn or error")
 	fs.StringVar(&m.LogFormat, "log-format", "text", "text or json")
 	fs.Usage = func() {
@@ -135,6 +153,22 @@ func (m *Main) ParseFlags(args []string, getenv func(string) string) error {
 		return fmt.Errorf("-durations: %w", err)
 	}
 	o.Durations = d
+	switch m.Driver {
+	case "sim":
+	case "qemu":
+		// A real machine's progress decides when an operation completes;
+		// durations given explicitly still add to it.
+		for k := range vmplane.DefaultDurations {
+			if _, ok := o.Durations[k]; !ok {
+				o.Durations[k] = 0
+			}
+		}
+		if q.Dir == "" {
+			q.Dir = filepath.Join(o.DataDir, "vms")
+		}
+	default:
+		return fmt.Errorf("-driver must be sim or qemu, not %q", m.Driver)
+	}
 	return nil
 }
 
@@ -183,6 +217,16 @@ func (m *Main) Run(ctx context.Context) error {
 		return err
 	}
 	m.listener = l
+	if m.Driver == "qemu" {
+		m.QEMU.Logger = m.Options.Logger.With("driver", "qemu")
+		drv, err := qemu.New(ctx, m.QEMU)
+		if err != nil {
+			l.Close()
+			return err
+		}
+		defer m.closeDriver(drv)
+		m.Options.Driver = drv
+	}
 	srv, err := server.New(ctx, m.Options)
 	if err != nil {
 		l.Close()
@@ -202,6 +246,19 @@ func (m *Main) Run(ctx context.Context) error {
 		<-errc
 	}
 	return errors.Join(err, srv.Close())
+}
+
+// closeDriver lets go of the VMs, or stops them all with -driver-cleanup.
+func (m *Main) closeDriver(drv *qemu.Driver) {
+	if m.DriverCleanup {
+		m.Options.Logger.Info("stopping every VM (-driver-cleanup)")
+		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+		if err := drv.Cleanup(ctx); err != nil {
+			m.Options.Logger.Error("driver cleanup", "err", err)
+		}
+		cancel()
+	}
+	drv.Close()
 }
 
 func (m *Main) printBanner() {

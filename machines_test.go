@@ -1,0 +1,84 @@
+package vmplane_test
+
+import (
+	"context"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/vmplane/vmplane"
+	"github.com/vmplane/vmplane/sim"
+)
+
+// limitedDriver is the simulated hypervisor with a machine limit and a
+// way to stop machines behind the core's back.
+type limitedDriver struct {
+	*sim.Driver
+	max int
+
+	mu      sync.Mutex
+	dead    map[string]bool
+	changed func(key string)
+}
+
+func newLimitedDriver(max int) *limitedDriver {
+	return &limitedDriver{Driver: sim.New(), max: max, dead: make(map[string]bool)}
+}
+
+func (d *limitedDriver) MaxMachines() int { return d.max }
+
+func (d *limitedDriver) Watch(changed func(string)) { d.changed = changed }
+
+func (d *limitedDriver) Inspect(ctx context.Context, m vmplane.Machine) (vmplane.PowerState, error) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if sm, ok := d.Machine(m.Key); ok && sm.On && !d.dead[m.Key] {
+		return vmplane.PowerRunning, nil
+	}
+	return vmplane.PowerStopped, nil
+}
+
+// kill stops a machine behind the core's back and tells the core.
+func (d *limitedDriver) kill(key string) {
+	d.mu.Lock()
+	d.dead[key] = true
+	d.mu.Unlock()
+	d.changed(key)
+}
+
+func TestMachineLimitRefusesWhatWouldRunTooManyMachines(t *testing.T) {
+	h := newHarness(t, harnessOptions{driver: newLimitedDriver(2)})
+	ctx := context.Background()
+	job, err := h.svc.CreateInstances(ctx, vmplane.InstanceCreate{Scope: defaultScope, Names: []string{"a", "b"}, SpecID: "small"})
+	if err != nil {
+		t.Fatalf("two machines fit a limit of two: %v", err)
+	}
+	_, err = h.svc.CreateInstances(ctx, vmplane.InstanceCreate{Scope: defaultScope, Names: []string{"c"}, SpecID: "small"})
+	wantCode(t, err, vmplane.EQUOTA)
+	h.advance(time.Minute)
+	a := job.Instances[0].ID
+	h.mustSubmit(vmplane.KindStop, vmplane.ModeStrict, "", a) // frees a place
+	h.advance(time.Minute)
+	if _, err := h.svc.CreateInstances(ctx, vmplane.InstanceCreate{Scope: defaultScope, Names: []string{"c"}, SpecID: "small"}); err != nil {
+		t.Fatalf("after a stop, a machine fits again: %v", err)
+	}
+	_, err = h.submit(vmplane.KindStart, vmplane.ModeStrict, "", a)
+	if e := wantCode(t, err, vmplane.EQUOTA); e.Subject != "machines" {
+		t.Errorf("subject %q, want machines", e.Subject)
+	}
+}
+
+func TestMachineStoppedBehindTheCoresBackIsRecordedStopped(t *testing.T) {
+	drv := newLimitedDriver(0)
+	h := newHarness(t, harnessOptions{driver: drv})
+	in := h.seed(vmplane.PowerStopped)
+	h.mustSubmit(vmplane.KindStart, vmplane.ModeStrict, "", in.ID)
+	h.advance(time.Minute)
+	drv.kill(testCloud + "/" + in.ID)
+	// The core records it from a goroutine; poll its outcome.
+	for deadline := time.Now().Add(10 * time.Second); h.get(in.ID).Power != vmplane.PowerStopped; time.Sleep(5 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("instance is %s, want stopped once its machine died", h.get(in.ID).Power)
+		}
+	}
+}

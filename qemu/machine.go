@@ -1,0 +1,376 @@
+package qemu
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/vmplane/vmplane/qmp"
+)
+
+// The files of one machine, in its directory. QEMU is started in that
+// directory and given these relative names, so that the QMP socket's path
+// stays short whatever the data directory.
+const (
+	recordFile  = "machine.json"
+	socketFile  = "qmp.sock"
+	pidFile     = "qemu.pid"
+	consoleFile = "console.log"
+	logFile     = "qemu.log"
+)
+
+// record is what the driver keeps on disk about a machine, so that a
+// restarted vmplane knows what it asked for.
+type record struct {
+	Key  string `json:"key"`
+	Name string `json:"name,omitempty"`
+	// VCPU and MemoryMiB are the spec the next boot gets.
+	VCPU      int `json:"vcpu"`
+	MemoryMiB int `json:"memoryMiB"`
+
+	// Launch is the Machine.Step that started the current (or last)
+	// process, and Attempts how many processes it started.
+	Launch     string    `json:"launch,omitempty"`
+	Attempts   int       `json:"attempts,omitempty"`
+	LaunchedAt time.Time `json:"launchedAt,omitzero"`
+	// What the last process was started with.
+	Accel         string `json:"accel,omitempty"`
+	BootVCPU      int    `json:"bootVCPU,omitempty"`
+	BootMemoryMiB int    `json:"bootMemoryMiB,omitempty"`
+}
+
+// machine is one instance's virtual machine.
+type machine struct {
+	key string
+	dir string
+
+	// op serializes the driver's actions on the machine; it is held while
+	// an action waits for the VM, so readers use mu alone.
+	op sync.Mutex
+
+	mu      sync.Mutex
+	rec     record
+	proc    *process  // the QEMU process last known, nil if none
+	stop    *stopping // the power-off under way
+	removed bool
+	logged  string // the launch whose boot was logged
+}
+
+func (m *machine) path(name string) string { return filepath.Join(m.dir, name) }
+
+func (m *machine) record() record {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.rec
+}
+
+// save writes the record atomically.
+func (m *machine) save(r record) error {
+	b, err := json.MarshalIndent(r, "", "  ")
+	if err != nil {
+		return err
+	}
+	tmp := m.path(recordFile + ".tmp")
+	if err := os.WriteFile(tmp, append(b, '\n'), 0o644); err != nil {
+		return err
+	}
+	if err := os.Rename(tmp, m.path(recordFile)); err != nil {
+		return err
+	}
+	m.mu.Lock()
+	m.rec = r
+	m.mu.Unlock()
+	return nil
+}
+
+func loadRecord(dir string) (record, error) {
+	var r record
+	b, err := os.ReadFile(filepath.Join(dir, recordFile))
+	if err != nil {
+		return r, err
+	}
+	if err := json.Unmarshal(b, &r); err != nil {
+		return r, fmt.Errorf("%s: %w", filepath.Join(dir, recordFile), err)
+	}
+	return r, nil
+}
+
+// live returns the running process, or nil.
+func (m *machine) live() *process {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.proc != nil && m.proc.gone() {
+		m.proc = nil
+	}
+	return m.proc
+}
+
+// process is one QEMU process: started by this driver, or found running
+// after a restart of vmplane (adopted).
+type process struct {
+	pid   int
+	dir   string
+	child *os.Process // nil when adopted: then its parent is not us
+
+	exited chan struct{} // closed once the process is gone
+	once   sync.Once
+
+	mu   sync.Mutex
+	conn *qmp.Conn
+}
+
+func (p *process) gone() bool {
+	select {
+	case <-p.exited:
+		return true
+	default:
+		return false
+	}
+}
+
+// wait reports whether the process ends within d. It looks at the process
+// itself too, so it works on a closed Driver, which no longer watches.
+func (p *process) wait(ctx context.Context, d time.Duration) bool {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	tick := time.NewTicker(50 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		if p.gone() || (p.child == nil && !ours(p.pid, p.dir)) {
+			return true
+		}
+		select {
+		case <-p.exited:
+			return true
+		case <-ctx.Done():
+			return false
+		case <-t.C:
+			return false
+		case <-tick.C:
+		}
+	}
+}
+
+func (p *process) markExited() { p.once.Do(func() { close(p.exited) }) }
+
+func (p *process) qmp() *qmp.Conn {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.conn
+}
+
+// command runs a QMP command, bounded in time.
+func (p *process) command(ctx context.Context, name string) error {
+	c := p.qmp()
+	if c == nil {
+		return errors.New("qmp not connected yet")
+	}
+	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	return c.Execute(ctx, name, nil, nil)
+}
+
+// kill sends SIGKILL, to a process that is still the one we know.
+func (p *process) kill() error {
+	if p.child != nil {
+		return p.child.Kill()
+	}
+	if !ours(p.pid, p.dir) {
+		return nil
+	}
+	return syscall.Kill(p.pid, syscall.SIGKILL)
+}
+
+// ours reports whether pid is alive and is a QEMU this driver started in
+// dir: QEMU runs in its machine's directory, which guards against a pid
+// reused by another process. A zombie has no working directory, so it is
+// not alive.
+func ours(pid int, dir string) bool {
+	if pid <= 0 {
+		return false
+	}
+	cwd, err := os.Readlink("/proc/" + strconv.Itoa(pid) + "/cwd")
+	return err == nil && cwd == dir
+}
+
+// start runs QEMU with args in m's directory, in a session of its own so
+// that it outlives vmplane and no signal to vmplane's process group
+// reaches it.
+func (d *Driver) start(m *machine, args []string) (*process, error) {
+	for _, f := range []string{consoleFile, socketFile, pidFile} {
+		os.Remove(m.path(f))
+	}
+	log, err := os.OpenFile(m.path(logFile), os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
+	if err != nil {
+		return nil, err
+	}
+	defer log.Close()
+	fmt.Fprintf(log, "== %s %s %s\n", time.Now().UTC().Format(time.RFC3339), d.cfg.QEMU, strings.Join(args, " "))
+	cmd := exec.Command(d.cfg.QEMU, args...)
+	cmd.Dir = m.dir
+	cmd.Stdout, cmd.Stderr = log, log
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true}
+	if err := cmd.Start(); err != nil {
+		return nil, err
+	}
+	p := &process{pid: cmd.Process.Pid, dir: m.dir, child: cmd.Process, exited: make(chan struct{})}
+	go func() {
+		cmd.Wait() // reap at once: a zombie would look alive to /proc
+		p.markExited()
+		d.notify(m.key)
+	}()
+	go d.attach(m, p)
+	return p, nil
+}
+
+// adopt takes over the QEMU process found running in m's directory, if
+// any; pids maps directories to the processes running in them. The pid file
+// is not enough: QEMU writes it a moment after it starts.
+func (d *Driver) adopt(m *machine, pids map[string]int) *process {
+	pid := pids[m.dir]
+	if !ours(pid, m.dir) {
+		return nil
+	}
+	p := &process{pid: pid, dir: m.dir, exited: make(chan struct{})}
+	go d.attach(m, p)
+	return p
+}
+
+// processesIn maps each directory under root to the pid of a process
+// running in it.
+func processesIn(root string) map[string]int {
+	out := make(map[string]int)
+	entries, _ := os.ReadDir("/proc")
+	for _, e := range entries {
+		pid, err := strconv.Atoi(e.Name())
+		if err != nil {
+			continue
+		}
+		cwd, err := os.Readlink("/proc/" + e.Name() + "/cwd")
+		if err == nil && filepath.Dir(cwd) == root {
+			out[cwd] = pid
+		}
+	}
+	return out
+}
+
+// attach connects to p's QMP socket, retrying while QEMU starts, and
+// watches the connection: its end is the process's end (an adopted
+// process is reaped by init, possibly seconds later, so its pid is not a
+// timely signal).
+func (d *Driver) attach(m *machine, p *process) {
+	tick := time.NewTicker(50 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		ctx, cancel := context.WithTimeout(d.ctx, 2*time.Second)
+		c, err := qmp.Dial(ctx, m.path(socketFile))
+		cancel()
+		if err == nil {
+			p.mu.Lock()
+			p.conn = c
+			p.mu.Unlock()
+			break
+		}
+		if p.child == nil && !ours(p.pid, p.dir) {
+			p.markExited()
+			d.notify(m.key)
+			return
+		}
+		select {
+		case <-p.exited:
+			return
+		case <-d.ctx.Done():
+			return
+		case <-tick.C:
+		}
+	}
+	go func() {
+		for ev := range p.conn.Events() {
+			d.log.Debug("qemu event", "machine", m.key, "event", ev.Name, "data", string(ev.Data))
+		}
+	}()
+	select {
+	case <-p.conn.Done():
+		if p.child == nil {
+			p.markExited()
+			d.notify(m.key)
+		}
+	case <-d.ctx.Done():
+		p.conn.Close()
+	}
+}
+
+// stopping is a power-off under way: the ACPI power button, pressed again
+// every PressInterval until PowerButtonTimeout, then QMP quit, then SIGKILL
+// after QuitTimeout. A hard power-off starts at quit.
+type stopping struct {
+	step    string
+	began   time.Time
+	hard    bool
+	presses int
+	pressed time.Time
+	quit    bool
+	killed  bool
+}
+
+// advance does what is due in the power-off sequence and returns when the
+// next thing is due.
+func (d *Driver) advance(ctx context.Context, m *machine, p *process, s *stopping) time.Time {
+	now := time.Now()
+	button := s.began
+	if !s.hard {
+		button = s.began.Add(d.cfg.PowerButtonTimeout)
+	}
+	killAt := button.Add(d.cfg.QuitTimeout)
+	switch {
+	case now.Before(button):
+		next := s.pressed.Add(d.cfg.PressInterval)
+		if s.presses > 0 && now.Before(next) {
+			return earliest(next, button)
+		}
+		// A press before the guest handles the button is lost, and so
+		// may one be in flight while QMP connects: press again later.
+		if err := p.command(ctx, "system_powerdown"); err != nil {
+			d.log.Debug("power button", "machine", m.key, "err", err)
+		}
+		s.presses++
+		s.pressed = now
+		return earliest(now.Add(d.cfg.PressInterval), button)
+	case now.Before(killAt):
+		if !s.quit {
+			s.quit = true
+			if !s.hard {
+				d.log.Warn("guest ignored the power button; quitting QEMU", "machine", m.key, "presses", s.presses)
+			}
+			if err := p.command(ctx, "quit"); err != nil {
+				d.log.Debug("qmp quit", "machine", m.key, "err", err)
+			}
+		}
+		return killAt
+	default:
+		if !s.killed {
+			s.killed = true
+			d.log.Warn("QEMU did not quit; killing it", "machine", m.key, "pid", p.pid)
+			if err := p.kill(); err != nil {
+				d.log.Error("kill QEMU", "machine", m.key, "pid", p.pid, "err", err)
+			}
+		}
+		return now.Add(time.Second)
+	}
+}
+
+func earliest(a, b time.Time) time.Time {
+	if b.Before(a) {
+		return b
+	}
+	return a
+}
