@@ -69,6 +69,9 @@ func NewHandler(cfg Config) *Handler {
 	}
 	for pattern, f := range routes {
 		h.mux.HandleFunc(pattern, func(w http.ResponseWriter, r *http.Request) {
+			// The route, not the path: paths hold ids, and the action is a metric label.
+			method, path, _ := strings.Cut(pattern, " ")
+			access.From(r.Context()).Action = method + " " + strings.TrimPrefix(path, Prefix)
 			if err := f(w, r); err != nil {
 				h.error(w, r, err)
 			}
@@ -82,7 +85,7 @@ func NewHandler(cfg Config) *Handler {
 
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	rec := access.From(r.Context())
-	rec.Cloud, rec.Action = "admin", r.Method+" "+strings.TrimPrefix(r.URL.Path, Prefix)
+	rec.Cloud, rec.Action = "admin", "unknown"
 	if h.cfg.Token != "" {
 		got := strings.TrimPrefix(r.Header.Get("Authorization"), "Bearer ")
 		if subtle.ConstantTimeCompare([]byte(got), []byte(h.cfg.Token)) != 1 {

@@ -5,14 +5,10 @@ package qemu_test
 // cloud's status until the VM has really got there.
 
 import (
-	"crypto/hmac"
-	"crypto/sha256"
-	"encoding/base64"
 	"encoding/json"
 	"io"
 	"net/http"
 	"net/url"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -21,6 +17,7 @@ import (
 	ecs "github.com/huaweicloud/huaweicloud-sdk-go-v3/services/ecs/v2"
 	"github.com/huaweicloud/huaweicloud-sdk-go-v3/services/ecs/v2/model"
 	"github.com/vmplane/vmplane"
+	"github.com/vmplane/vmplane/ncloud"
 	"github.com/vmplane/vmplane/qemu"
 	"github.com/vmplane/vmplane/vmplanetest"
 )
@@ -58,12 +55,7 @@ func ncp(t *testing.T, srv *vmplanetest.Server, action string, form url.Values) 
 	u := srv.URL() + "/vserver/v2/" + action
 	req, _ := http.NewRequest(http.MethodPost, u, strings.NewReader(form.Encode()))
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	ts := strconv.FormatInt(time.Now().UnixMilli(), 10)
-	mac := hmac.New(sha256.New, []byte(vmplanetest.SecretKey))
-	mac.Write([]byte("POST /vserver/v2/" + action + "\n" + ts + "\n" + vmplanetest.AccessKey))
-	req.Header.Set("x-ncp-apigw-timestamp", ts)
-	req.Header.Set("x-ncp-iam-access-key", vmplanetest.AccessKey)
-	req.Header.Set("x-ncp-apigw-signature-v1", base64.StdEncoding.EncodeToString(mac.Sum(nil)))
+	ncloud.Sign(req, vmplanetest.AccessKey, vmplanetest.SecretKey, time.Now())
 	resp, err := srv.HTTPClient().Do(req)
 	if err != nil {
 		t.Fatalf("%s: %v", action, err)

@@ -57,12 +57,11 @@ type machine struct {
 	// an action waits for the VM, so readers use mu alone.
 	op sync.Mutex
 
-	mu      sync.Mutex
-	rec     record
-	proc    *process  // the QEMU process last known, nil if none
-	stop    *stopping // the power-off under way
-	removed bool
-	logged  string // the launch whose boot was logged
+	mu     sync.Mutex
+	rec    record
+	proc   *process  // the QEMU process last known, nil if none
+	stop   *stopping // the power-off under way
+	logged string    // the launch whose boot was logged
 }
 
 func (m *machine) path(name string) string { return filepath.Join(m.dir, name) }

@@ -18,17 +18,19 @@ import (
 	"fmt"
 	"io/fs"
 	"log/slog"
+	"maps"
 	"math"
 	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"sync"
-	"syscall"
 	"time"
 
 	"github.com/vmplane/vmplane"
+	"github.com/vmplane/vmplane/dirlock"
 )
 
 var (
@@ -160,7 +162,7 @@ func New(ctx context.Context, cfg Config) (*Driver, error) {
 	d := &Driver{cfg: cfg, log: cfg.Logger, machines: make(map[string]*machine)}
 	// One driver per directory: QEMU serves one QMP client at a time, and
 	// two drivers would each start the same machine.
-	if d.lock, err = lockDir(cfg.Dir); err != nil {
+	if d.lock, err = dirlock.Take(cfg.Dir, "machine directory"); err != nil {
 		return nil, err
 	}
 	d.ctx, d.cancel = context.WithCancel(context.Background())
@@ -172,18 +174,6 @@ func New(ctx context.Context, cfg Config) (*Driver, error) {
 		return nil, err
 	}
 	return d, nil
-}
-
-func lockDir(dir string) (*os.File, error) {
-	f, err := os.OpenFile(filepath.Join(dir, "lock"), os.O_CREATE|os.O_RDWR, 0o644)
-	if err != nil {
-		return nil, err
-	}
-	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
-		f.Close()
-		return nil, fmt.Errorf("qemu: machine directory %s is in use by another vmplane", dir)
-	}
-	return f, nil
 }
 
 func (c *Config) defaults() error {
@@ -250,8 +240,10 @@ func (d *Driver) scan() error {
 		if errors.Is(err, fs.ErrNotExist) {
 			continue // not a machine (e.g. the accelerator probe)
 		}
-		if err != nil {
-			return err
+		if err != nil || rec.Key == "" {
+			// One damaged directory must not keep vmplane from starting.
+			d.log.Error("skipping a machine directory with no usable record", "dir", dir, "err", err)
+			continue
 		}
 		m := &machine{key: rec.Key, dir: dir, rec: rec}
 		m.proc = d.adopt(m, pids)
@@ -297,6 +289,13 @@ func (d *Driver) notify(key string) {
 	if f != nil && d.ctx.Err() == nil {
 		f(key)
 	}
+}
+
+// all returns every machine the driver knows.
+func (d *Driver) all() []*machine {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return slices.Collect(maps.Values(d.machines))
 }
 
 // lookup returns the machine with key, or nil.
@@ -405,14 +404,8 @@ func (d *Driver) admit(self *machine) error {
 	if d.cfg.MaxMachines <= 0 {
 		return nil
 	}
-	d.mu.Lock()
-	all := make([]*machine, 0, len(d.machines))
-	for _, m := range d.machines {
-		all = append(all, m)
-	}
-	d.mu.Unlock()
 	n := 0
-	for _, m := range all {
+	for _, m := range d.all() {
 		if m != self && m.live() != nil {
 			n++
 		}
@@ -584,9 +577,6 @@ func (d *Driver) forget(m *machine) error {
 		delete(d.machines, m.key)
 	}
 	d.mu.Unlock()
-	m.mu.Lock()
-	m.removed = true
-	m.mu.Unlock()
 	return nil
 }
 
@@ -660,14 +650,8 @@ func (d *Driver) Machine(key string) (Description, bool) {
 // Cleanup implements vmplane.Cleaner: it kills every machine under the
 // data directory and removes their files.
 func (d *Driver) Cleanup(ctx context.Context) error {
-	d.mu.Lock()
-	all := make([]*machine, 0, len(d.machines))
-	for _, m := range d.machines {
-		all = append(all, m)
-	}
-	d.mu.Unlock()
 	var errs []error
-	for _, m := range all {
+	for _, m := range d.all() {
 		m.op.Lock()
 		err := d.kill(ctx, m)
 		if err == nil {

@@ -299,3 +299,30 @@ func TestNewRefusesAMissingGuest(t *testing.T) {
 		t.Fatalf("New with an empty guest dir: %v, want an error that says how to build the guest", err)
 	}
 }
+
+func TestAutoAcceleratorIsKVMOnlyWhenAProbeBootWorks(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	d, _ := newDriver(t, dir, func(c *qemu.Config) { c.Accel = qemu.AccelAuto })
+	if _, err := os.Stat("/dev/kvm"); err != nil && d.Accel() != qemu.AccelTCG {
+		t.Fatalf("no /dev/kvm, yet the accelerator is %s", d.Accel())
+	}
+	// Whatever was chosen boots a guest: on a host whose /dev/kvm cannot
+	// run one (nested without VMX), that is TCG.
+	m := vmplane.Machine{Key: "test/auto", VCPU: 1, MemoryMiB: 512, Step: "a/1"}
+	must(t, "power on", d.PowerOn, m)
+	if desc := machine(t, d, m.Key); desc.Accel != d.Accel() || desc.Guest.VCPU != 1 {
+		t.Errorf("booted %+v with accelerator %s", desc, d.Accel())
+	}
+	t.Logf("accelerator: %s", d.Accel())
+	if _, err := os.Stat("/dev/kvm"); err != nil {
+		return
+	}
+	// The probe's outcome is kept: the next driver does not boot again to know.
+	must(t, "power off", d.PowerOff, vmplane.Machine{Key: m.Key, Step: "a/2", Hard: true})
+	d.Close()
+	d2, logs2 := newDriver(t, dir, func(c *qemu.Config) { c.Accel = qemu.AccelAuto })
+	if d2.Accel() != d.Accel() || !strings.Contains(logs2.String(), "earlier probe") {
+		t.Errorf("second driver chose %s (first %s), logs:\n%s", d2.Accel(), d.Accel(), logs2)
+	}
+}

@@ -51,9 +51,20 @@ func fakeQEMU(t *testing.T, reply func(cmd string) []string) net.Conn {
 	return client
 }
 
+// connect returns a Conn to a fake QEMU, closed when the test ends.
+func connect(t *testing.T, reply func(cmd string) []string) *Conn {
+	t.Helper()
+	q, err := NewConn(context.Background(), fakeQEMU(t, reply))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { q.Close() })
+	return q
+}
+
 func TestConnNegotiatesThenRunsCommands(t *testing.T) {
 	var seen []string
-	c := fakeQEMU(t, func(cmd string) []string {
+	q := connect(t, func(cmd string) []string {
 		seen = append(seen, cmd)
 		switch cmd {
 		case "query-status":
@@ -63,11 +74,6 @@ func TestConnNegotiatesThenRunsCommands(t *testing.T) {
 		}
 	})
 	ctx := context.Background()
-	q, err := NewConn(ctx, c)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer q.Close()
 	if q.Greeting.Version.QEMU.Major != 7 || q.Greeting.Version.QEMU.Minor != 2 {
 		t.Errorf("greeting version = %+v", q.Greeting.Version.QEMU)
 	}
@@ -87,7 +93,7 @@ func TestConnNegotiatesThenRunsCommands(t *testing.T) {
 }
 
 func TestConnReturnsErrorRepliesAndDeliversEvents(t *testing.T) {
-	c := fakeQEMU(t, func(cmd string) []string {
+	q := connect(t, func(cmd string) []string {
 		switch cmd {
 		case "system_powerdown":
 			return []string{
@@ -100,12 +106,7 @@ func TestConnReturnsErrorRepliesAndDeliversEvents(t *testing.T) {
 		return []string{`{"return": {}, "id": "ID"}`}
 	})
 	ctx := context.Background()
-	q, err := NewConn(ctx, c)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer q.Close()
-	err = q.Execute(ctx, "bogus", nil, nil)
+	err := q.Execute(ctx, "bogus", nil, nil)
 	var qe *Error
 	if !errors.As(err, &qe) || qe.Class != "CommandNotFound" {
 		t.Fatalf("bogus command: got %v, want a CommandNotFound *Error", err)
@@ -124,17 +125,13 @@ func TestConnReturnsErrorRepliesAndDeliversEvents(t *testing.T) {
 }
 
 func TestConnEndsWhenQEMUGoesAway(t *testing.T) {
-	c := fakeQEMU(t, func(cmd string) []string {
+	q := connect(t, func(cmd string) []string {
 		if cmd == "quit" {
 			return []string{`{"return": {}, "id": "ID"}`, `{"timestamp": {"seconds": 1, "microseconds": 0}, "event": "SHUTDOWN", "data": {"guest": false, "reason": "host-qmp-quit"}}`, "EOF"}
 		}
 		return []string{`{"return": {}, "id": "ID"}`}
 	})
 	ctx := context.Background()
-	q, err := NewConn(ctx, c)
-	if err != nil {
-		t.Fatal(err)
-	}
 	if err := q.Execute(ctx, "quit", nil, nil); err != nil {
 		t.Fatal(err)
 	}

@@ -15,7 +15,6 @@ import (
 	"os"
 	"path/filepath"
 	"runtime/debug"
-	"syscall"
 	"time"
 
 	"github.com/vmplane/vmplane"
@@ -23,6 +22,7 @@ import (
 	"github.com/vmplane/vmplane/admin"
 	"github.com/vmplane/vmplane/catalog"
 	"github.com/vmplane/vmplane/clock"
+	"github.com/vmplane/vmplane/dirlock"
 	"github.com/vmplane/vmplane/huawei"
 	"github.com/vmplane/vmplane/metrics"
 	"github.com/vmplane/vmplane/ncloud"
@@ -95,7 +95,8 @@ func New(ctx context.Context, opts Options) (_ *Server, err error) {
 	if err := os.MkdirAll(opts.DataDir, 0o755); err != nil {
 		return nil, err
 	}
-	if s.lock, err = lockDir(opts.DataDir); err != nil {
+	// Two servers never share one database.
+	if s.lock, err = dirlock.Take(opts.DataDir, "data directory"); err != nil {
 		return nil, err
 	}
 	if s.Store, err = sqlite.Open(ctx, filepath.Join(opts.DataDir, "vmplane.db")); err != nil {
@@ -140,20 +141,6 @@ func New(ctx context.Context, opts Options) (_ *Server, err error) {
 	}
 	s.handler = s.routes()
 	return s, nil
-}
-
-// lockDir takes an exclusive lock on dir, so that two servers never share
-// one database.
-func lockDir(dir string) (*os.File, error) {
-	f, err := os.OpenFile(filepath.Join(dir, "lock"), os.O_CREATE|os.O_RDWR, 0o644)
-	if err != nil {
-		return nil, err
-	}
-	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
-		f.Close()
-		return nil, fmt.Errorf("data directory %s is in use by another vmplane", dir)
-	}
-	return f, nil
 }
 
 func (s *Server) openClock(ctx context.Context) (*clock.Virtual, error) {
