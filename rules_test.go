@@ -183,3 +183,17 @@ func TestCancelledScheduledResizeNeverApplies(t *testing.T) {
 		t.Fatalf("cancelled change applied: %+v", got)
 	}
 }
+
+func TestAnInstanceLeavingServiceDropsItsScheduledChange(t *testing.T) {
+	h := newHarness(t, harnessOptions{})
+	in := h.seedWith(vmplane.InstanceSeed{Power: vmplane.PowerRunning, Scheduled: &vmplane.ScheduledChange{SpecID: "medium", At: epoch.Add(time.Hour)}})
+	h.mustSubmit(vmplane.KindRecycle, vmplane.ModeStopFirst, "", in.ID)
+	h.advance(3 * time.Second)
+	if got := h.get(in.ID); got.Power != vmplane.PowerRecycled || got.Scheduled != nil {
+		t.Fatalf("recycled: power %s scheduled %+v", got.Power, got.Scheduled)
+	}
+	h.advance(2 * time.Hour)
+	if got := h.get(in.ID); got.SpecID != "small" || got.Op != nil {
+		t.Fatalf("a dropped change applied: %+v", got)
+	}
+}

@@ -307,6 +307,9 @@ func (s *Service) finishStep(ctx context.Context, key string, step int, stepErr 
 		}
 		st := op.Current()
 		n.Power = st.Then
+		if n.Power == PowerRecycled || n.Power == PowerDeleted {
+			n.Scheduled = nil // an instance out of service has no change to wait for
+		}
 		switch st.Action {
 		case ActionApplySpec:
 			spec := s.Catalog(n.Cloud).FindSpec(op.SpecID)

@@ -135,6 +135,9 @@ func TestBadSeedsAreRefusedWithoutChanges(t *testing.T) {
 		"instances: [{cloud: ncloud, spec: " + spec + "}, {cloud: ncloud, spec: " + spec + ", power: stopped, operation: {kind: stop}}]",
 		"instances: {not: a list}",
 		"{{{",
+		`{"instances": [{"cloud": "ncloud", "spec": "` + spec + `", "colour": "red"}]}`,
+		`{"instances": [{"cloud": "ncloud", "spec": "` + spec + `"}]} {"more": 1}`,
+		`{"instances": [{"cloud": "ncloud", "spec": "` + spec + `"}]`,
 	} {
 		status, out := call(t, srv, "POST", "instances", body)
 		if status < 400 || status >= 500 || out["error"] == nil {
@@ -208,5 +211,35 @@ func TestUnknownAdminPathIsAJSONError(t *testing.T) {
 	status, out := call(t, srv, "GET", "nothing/here", "")
 	if status != 404 || out["error"].(map[string]any)["code"] != "not_found" {
 		t.Fatalf("%d %v", status, out)
+	}
+}
+
+// The server's Go profiles are served to admins only: a heap profile
+// `go tool pprof` reads, and nothing without the token.
+func TestProfilesAreServedToAdmins(t *testing.T) {
+	srv := vmplanetest.NewServer(t, vmplanetest.Options{AdminToken: "s3cret"})
+	get := func(path string, token string) (*http.Response, []byte) {
+		req, _ := http.NewRequest("GET", srv.URL()+admin.Prefix+path, nil)
+		if token != "" {
+			req.Header.Set("Authorization", "Bearer "+token)
+		}
+		resp, err := srv.HTTPClient().Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		data, _ := io.ReadAll(resp.Body)
+		return resp, data
+	}
+	if resp, _ := get("debug/pprof/heap", ""); resp.StatusCode != http.StatusUnauthorized {
+		t.Fatalf("without the token: %s", resp.Status)
+	}
+	resp, data := get("debug/pprof/heap", "s3cret")
+	// A profile is gzipped protocol buffers.
+	if resp.StatusCode != 200 || len(data) < 2 || data[0] != 0x1f || data[1] != 0x8b {
+		t.Fatalf("heap profile: %s, %d bytes", resp.Status, len(data))
+	}
+	if resp, _ := get("debug/pprof/nosuchprofile", "s3cret"); resp.StatusCode != http.StatusNotFound {
+		t.Fatalf("an unknown profile: %s", resp.Status)
 	}
 }

@@ -7,9 +7,12 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"os"
+	"slices"
 	"strings"
 
 	"github.com/vmplane/vmplane"
+	"golang.org/x/sync/errgroup"
 )
 
 // adminClient speaks to vmplane's admin API, to seed instances and read
@@ -46,11 +49,15 @@ func (a *adminClient) do(ctx context.Context, method, path string, in, out any) 
 		msg, _ := io.ReadAll(io.LimitReader(resp.Body, 4<<10))
 		return fmt.Errorf("admin %s %s: %s: %s", method, path, resp.Status, bytes.TrimSpace(msg))
 	}
-	if out == nil {
+	switch out := out.(type) {
+	case nil:
 		_, err = io.Copy(io.Discard, resp.Body)
-		return err
+	case *bytes.Buffer:
+		_, err = out.ReadFrom(resp.Body)
+	default:
+		err = json.NewDecoder(resp.Body).Decode(out)
 	}
-	return json.NewDecoder(resp.Body).Decode(out)
+	return err
 }
 
 // account returns the default account, keys included.
@@ -77,30 +84,47 @@ func (a *adminClient) catalog(ctx context.Context, cloud string) (*vmplane.Catal
 // seedChunk is how many instances one admin request seeds: one commit.
 const seedChunk = 10_000
 
-// seed creates n running instances of spec in zone, in chunks, and returns
-// their ids in creation order.
+// seed creates n running instances of spec in zone, in chunks, two in
+// flight (one decoded while the other commits), and returns their ids.
 func (a *adminClient) seed(ctx context.Context, cloud, spec, zone string, n int) ([]string, error) {
-	ids := make([]string, 0, n)
-	for len(ids) < n {
-		chunk := make([]vmplane.InstanceSeed, min(seedChunk, n-len(ids)))
-		for i := range chunk {
-			chunk[i] = vmplane.InstanceSeed{Cloud: cloud, SpecID: spec, Zone: zone,
-				Name: fmt.Sprintf("load-%s-%d", strings.ReplaceAll(cloud, "-", ""), len(ids)+i)}
-		}
-		var out struct {
-			Instances []struct {
-				ID string `json:"id"`
-			} `json:"instances"`
-		}
-		if err := a.do(ctx, "POST", "instances", map[string]any{"instances": chunk}, &out); err != nil {
-			return ids, err
-		}
-		if len(out.Instances) != len(chunk) {
-			return ids, fmt.Errorf("admin seeded %d instances of %d", len(out.Instances), len(chunk))
-		}
-		for _, in := range out.Instances {
-			ids = append(ids, in.ID)
-		}
+	chunks := make([][]string, (n+seedChunk-1)/seedChunk)
+	g, ctx := errgroup.WithContext(ctx)
+	g.SetLimit(2)
+	for c := range chunks {
+		g.Go(func() error {
+			seeds := make([]vmplane.InstanceSeed, min(seedChunk, n-c*seedChunk))
+			for i := range seeds {
+				seeds[i] = vmplane.InstanceSeed{Cloud: cloud, SpecID: spec, Zone: zone,
+					Name: fmt.Sprintf("load-%s-%d", strings.ReplaceAll(cloud, "-", ""), c*seedChunk+i)}
+			}
+			var out struct {
+				Instances []struct {
+					ID string `json:"id"`
+				} `json:"instances"`
+			}
+			if err := a.do(ctx, "POST", "instances", map[string]any{"instances": seeds}, &out); err != nil {
+				return err
+			}
+			if len(out.Instances) != len(seeds) {
+				return fmt.Errorf("admin seeded %d instances of %d", len(out.Instances), len(seeds))
+			}
+			for _, in := range out.Instances {
+				chunks[c] = append(chunks[c], in.ID)
+			}
+			return nil
+		})
 	}
-	return ids, nil
+	if err := g.Wait(); err != nil {
+		return nil, err
+	}
+	return slices.Concat(chunks...), nil
+}
+
+// download saves what GET path answers (a profile) to file.
+func (a *adminClient) download(ctx context.Context, path, file string) error {
+	var body bytes.Buffer
+	if err := a.do(ctx, "GET", path, nil, &body); err != nil {
+		return err
+	}
+	return os.WriteFile(file, body.Bytes(), 0o644)
 }

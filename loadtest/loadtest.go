@@ -14,6 +14,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -57,6 +58,10 @@ type Config struct {
 	Workloads []Workload
 	// NoCeilings skips the ceilings.
 	NoCeilings bool
+	// ProfileDir, when set, receives the server's CPU profile of each
+	// workload's measurement and its heap profile after it
+	// (<workload>.cpu.pprof, <workload>.heap.pprof), for go tool pprof.
+	ProfileDir string
 	// Startups is how many servers are started on an empty data directory
 	// to time their start (default 5; the last one is loaded).
 	Startups int
@@ -136,7 +141,8 @@ func Run(ctx context.Context, cfg Config) (rep *Report, err error) {
 	}
 	rep.Target = url
 
-	fleet, err := seed(ctx, cfg, url, rep, logf)
+	adm := &adminClient{url: url, token: cfg.AdminToken, hc: &http.Client{Timeout: 10 * time.Minute}}
+	fleet, err := seed(ctx, cfg, adm, rep, logf)
 	if err != nil {
 		return rep, err
 	}
@@ -149,7 +155,11 @@ func Run(ctx context.Context, cfg Config) (rep *Report, err error) {
 		if pid != 0 {
 			resetPeakRSS(pid)
 		}
+		profiled := profile(ctx, cfg, adm, w.Name)
 		run.Result = runLoad(ctx, clientsOf(w, fleet, url), cfg.Warmup, cfg.Duration, true)
+		if err := profiled(); err != nil {
+			return rep, fmt.Errorf("profile %s: %w", w.Name, err)
+		}
 		if pid != 0 {
 			run.PeakRSS, _ = peakRSS(pid)
 		}
@@ -222,8 +232,7 @@ func startServers(ctx context.Context, cfg Config, dir string, rep *Report, logf
 
 // seed reads the account, and seeds cfg.Instances instances for each
 // cloud the workloads need, of a spec that can change to another one.
-func seed(ctx context.Context, cfg Config, url string, rep *Report, logf func(string, ...any)) (*Fleet, error) {
-	adm := &adminClient{url: url, token: cfg.AdminToken, hc: &http.Client{Timeout: 10 * time.Minute}}
+func seed(ctx context.Context, cfg Config, adm *adminClient, rep *Report, logf func(string, ...any)) (*Fleet, error) {
 	acct, err := adm.account(ctx)
 	if err != nil {
 		return nil, err
@@ -294,6 +303,32 @@ func httpCeiling(ctx context.Context, cfg Config, w Workload, f *Fleet, got *Res
 	}
 	r := runLoad(ctx, clientsOf(w, f, p.URL), cfg.Warmup, cfg.Duration, false)
 	return r, p.stop()
+}
+
+// profile starts taking the server's CPU profile of the measurement about
+// to start, when cfg asks for profiles; the function it returns waits for
+// it, then takes a heap profile.
+func profile(ctx context.Context, cfg Config, adm *adminClient, name string) (wait func() error) {
+	if cfg.ProfileDir == "" {
+		return func() error { return nil }
+	}
+	errc := make(chan error, 1)
+	go func() {
+		select {
+		case <-time.After(cfg.Warmup):
+		case <-ctx.Done():
+			errc <- ctx.Err()
+			return
+		}
+		seconds := int(math.Ceil(cfg.Duration.Seconds()))
+		errc <- adm.download(ctx, "debug/pprof/profile?seconds="+strconv.Itoa(seconds), filepath.Join(cfg.ProfileDir, name+".cpu.pprof"))
+	}()
+	return func() error {
+		if err := <-errc; err != nil {
+			return err
+		}
+		return adm.download(ctx, "debug/pprof/heap", filepath.Join(cfg.ProfileDir, name+".heap.pprof"))
+	}
 }
 
 // restart stops the server and times its start on the data it kept.

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -77,5 +78,27 @@ func TestLookupKeepsOrderAndRefusesUnknownNames(t *testing.T) {
 	}
 	if _, err := Lookup([]string{"nope"}); err == nil || !strings.Contains(err.Error(), Workloads[0].Name) {
 		t.Fatalf("an unknown name: %v", err)
+	}
+}
+
+// With a profile directory, each workload leaves the server's CPU profile
+// of its measurement and a heap profile.
+func TestRunProfilesTheServer(t *testing.T) {
+	srv := vmplanetest.NewServer(t, vmplanetest.Options{})
+	dir := t.TempDir()
+	w, err := Lookup([]string{"huawei-show"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = Run(context.Background(), Config{Target: srv.URL(), Dir: t.TempDir(), Instances: 10, Clients: 2, NoCeilings: true,
+		Duration: 100 * time.Millisecond, Warmup: 10 * time.Millisecond, Workloads: w, ProfileDir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"huawei-show.cpu.pprof", "huawei-show.heap.pprof"} {
+		data, err := os.ReadFile(filepath.Join(dir, name))
+		if err != nil || len(data) < 2 || data[0] != 0x1f || data[1] != 0x8b {
+			t.Errorf("%s: %d bytes, %v", name, len(data), err)
+		}
 	}
 }

@@ -64,7 +64,7 @@ func TestRunLoadCountsAnswersAndJudgesThem(t *testing.T) {
 	}))
 	defer srv.Close()
 
-	ok := runLoad(context.Background(), []Client{get(srv.URL+"/", nil), get(srv.URL+"/", nil)}, 20*time.Millisecond, 100*time.Millisecond, true)
+	ok := runLoad(context.Background(), []Client{get(srv.URL+"/", nil), get(srv.URL+"/", nil)}, 20*time.Millisecond, 200*time.Millisecond, true)
 	if ok.Requests == 0 || ok.TotalErrors() != 0 || ok.MeanBody() != 5 || ok.ContentType != "text/plain" {
 		t.Fatalf("requests %d errors %d body %d type %q", ok.Requests, ok.TotalErrors(), ok.MeanBody(), ok.ContentType)
 	}
@@ -72,17 +72,17 @@ func TestRunLoadCountsAnswersAndJudgesThem(t *testing.T) {
 		t.Fatalf("latencies %d for %d requests", ok.Latency.Count(), ok.Requests)
 	}
 
-	bad := runLoad(context.Background(), []Client{get(srv.URL+"/fail", nil)}, 0, 50*time.Millisecond, true)
+	bad := runLoad(context.Background(), []Client{get(srv.URL+"/fail", nil)}, 0, 200*time.Millisecond, true)
 	if bad.Errors == 0 || len(bad.Samples) == 0 || !strings.Contains(bad.Samples[0], "409") {
 		t.Fatalf("a 409 answer is an error: %+v", bad.Samples)
 	}
 
 	rejected := get(srv.URL+"/", func(*http.Response, []byte) error { return errors.New("wrong body") })
-	judged := runLoad(context.Background(), []Client{rejected}, 0, 30*time.Millisecond, true)
+	judged := runLoad(context.Background(), []Client{rejected}, 0, 200*time.Millisecond, true)
 	if judged.Requests != 0 || judged.Errors == 0 || !strings.Contains(judged.Samples[0], "wrong body") {
 		t.Fatalf("a rejected body is an error: %d requests, %v", judged.Requests, judged.Samples)
 	}
-	unjudged := runLoad(context.Background(), []Client{rejected}, 0, 30*time.Millisecond, false)
+	unjudged := runLoad(context.Background(), []Client{rejected}, 0, 200*time.Millisecond, false)
 	if unjudged.Requests == 0 || unjudged.TotalErrors() != 0 {
 		t.Fatalf("without judging, only the status counts: %d requests, %v", unjudged.Requests, unjudged.Samples)
 	}

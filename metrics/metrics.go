@@ -4,6 +4,7 @@ package metrics
 
 import (
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -62,8 +63,19 @@ func (m *Metrics) Observe(r *access.Record, elapsed time.Duration) {
 	if r.Cloud == "" {
 		return
 	}
-	m.requests.WithLabelValues(r.Cloud, r.Action, r.Code).Inc()
-	m.latency.WithLabelValues(r.Cloud, r.Action).Observe(elapsed.Seconds())
+	cloud, action, code := label(r.Cloud), label(r.Action), label(r.Code)
+	m.requests.WithLabelValues(cloud, action, code).Inc()
+	m.latency.WithLabelValues(cloud, action).Observe(elapsed.Seconds())
+}
+
+// label keeps a label value valid, whatever a handler recorded: the
+// Prometheus client refuses (panics on) invalid UTF-8. Handlers record only
+// names they know, so that labels stay few.
+func label(v string) string {
+	if len(v) > 64 {
+		v = v[:64]
+	}
+	return strings.ToValidUTF8(v, "?")
 }
 
 // OperationStarted implements vmplane.Observer.

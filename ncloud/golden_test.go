@@ -102,10 +102,10 @@ var goldenCases = []goldenCase{
 		target: "/vserver/v2/getServerInstanceList?serverInstanceStatusCode=NSTOP&serverName=test&responseFormatType=json"},
 	{name: "vpc_detail_creating_json",
 		setup: func(t *testing.T, srv *vmplanetest.Server) {
-			post(t, srv, "/vserver/v2/createServerInstances", sdkCreateBody)
+			post(t, srv, "/vserver/v2/createServerInstances", sdkCreateBody) // job 20000001, server 20000002
 			srv.Advance(5 * time.Second)
 		},
-		target: "/vserver/v2/getServerInstanceDetail?serverInstanceNo=20000001&responseFormatType=json"},
+		target: "/vserver/v2/getServerInstanceDetail?serverInstanceNo=20000002&responseFormatType=json"},
 	{name: "vpc_detail_terminated_is_empty_json", seed: seeds(stoppedS2),
 		setup: func(t *testing.T, srv *vmplanetest.Server) {
 			get(t, srv, "/vserver/v2/terminateServerInstances?serverInstanceNoList.1=20000001")

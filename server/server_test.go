@@ -124,3 +124,37 @@ func TestMetricsCountRequestsAndOperations(t *testing.T) {
 		t.Error("metrics without a content type")
 	}
 }
+
+// Metric labels come from route names, never from what a client sends:
+// paths with ids or invalid UTF-8 neither grow the metrics nor break them.
+func TestMetricLabelsStayBoundedAndValid(t *testing.T) {
+	srv := vmplanetest.NewServer(t, vmplanetest.Options{})
+	for _, p := range []string{"/_vmplane/v1/faults/abc", "/_vmplane/v1/faults/def", "/_vmplane/v1/%ff%fe", "/vserver/v2/%ff", "/api/v2/vm"} {
+		req, _ := http.NewRequest("DELETE", srv.URL()+p, nil)
+		resp, err := srv.HTTPClient().Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+	}
+	status, metrics := get(t, srv, "/metrics")
+	if status != 200 {
+		t.Fatalf("metrics: %d", status)
+	}
+	if !strings.Contains(metrics, `vmplane_requests_total{action="DELETE faults/{id}",cloud="admin",code="not_found"} 2`) {
+		t.Errorf("admin requests are not counted by route:\n%s", grep(metrics, "vmplane_requests_total"))
+	}
+	if strings.Contains(metrics, "abc") || strings.Contains(metrics, "def") {
+		t.Errorf("a path reached a label:\n%s", grep(metrics, "vmplane_requests_total"))
+	}
+}
+
+func grep(s, substr string) string {
+	var out []string
+	for _, l := range strings.Split(s, "\n") {
+		if strings.Contains(l, substr) {
+			out = append(out, l)
+		}
+	}
+	return strings.Join(out, "\n")
+}

@@ -25,6 +25,7 @@ func bench(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs.DurationVar(&cfg.Warmup, "warmup", 0, "unmeasured time before each measurement (default 1s; negative: none)")
 	fs.IntVar(&cfg.Startups, "startups", 5, "starts of a server on an empty data directory to time")
 	fs.BoolVar(&cfg.NoCeilings, "no-ceilings", false, "skip the HTTP and storage ceilings")
+	fs.StringVar(&cfg.ProfileDir, "profile", "", "directory for the server's CPU and heap profiles of each workload (go tool pprof)")
 	workloads := fs.String("workloads", "", "comma-separated workloads to run (default: all): "+names())
 	fs.Usage = func() {
 		fmt.Fprintf(fs.Output(), "Usage: vmplane bench [flags]\n\nSeeds instances, loads a server with signed requests, and measures each\nworkload next to the machine's ceilings in the same run. Flags:\n\n")

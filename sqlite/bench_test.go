@@ -1,0 +1,91 @@
+package sqlite_test
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"runtime"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/vmplane/vmplane"
+	"github.com/vmplane/vmplane/sqlite"
+)
+
+// The store's hot paths: the commit every accepted change waits for, and
+// the load a restart waits for.
+
+func openBench(b *testing.B, file string) *sqlite.DB {
+	b.Helper()
+	db, err := sqlite.Open(context.Background(), file)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return db
+}
+
+var benchStart = time.Date(2025, 6, 11, 8, 0, 0, 0, time.UTC)
+
+func benchInstance(seq int64) vmplane.Instance {
+	return vmplane.Instance{ID: fmt.Sprint(seq), Seq: seq, Cloud: "test", Account: "default", Name: fmt.Sprintf("load-%d", seq),
+		SpecID: "small", VCPU: 1, MemoryMiB: 1024, Region: "r1", Zone: "z1", Charge: vmplane.ChargePayPerUse,
+		Power: vmplane.PowerRunning, CreatedAt: benchStart, LaunchedAt: benchStart, UpdatedAt: benchStart}
+}
+
+// BenchmarkCommitOperation commits accepted operations, one per commit,
+// from 64 concurrent callers, each durable (fsynced) before it returns:
+// what a burst of stop requests costs the store.
+func BenchmarkCommitOperation(b *testing.B) {
+	db := openBench(b, filepath.Join(b.TempDir(), "db"))
+	defer db.Close()
+	ctx := context.Background()
+	if err := db.Commit(ctx, &vmplane.Changes{Accounts: []vmplane.Account{{ID: "default", ProjectID: "p",
+		Keys: []vmplane.Key{{AccessKey: "AK", SecretKey: "SK"}}, CreatedAt: benchStart}}}); err != nil {
+		b.Fatal(err)
+	}
+	var seq atomic.Int64
+	b.SetParallelism(max(1, 64/runtime.GOMAXPROCS(0)))
+	b.ReportAllocs()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			n := seq.Add(1)
+			op := vmplane.Operation{ID: fmt.Sprint(n), Seq: n, JobID: fmt.Sprint(n), Cloud: "test", Account: "default",
+				InstanceID: fmt.Sprint(n), Kind: vmplane.KindStop, Steps: []vmplane.Step{{Action: vmplane.ActionPowerOff, Then: vmplane.PowerStopped}},
+				State: vmplane.OpRunning, FailTo: vmplane.PowerFailed, CreatedAt: benchStart, StepStartedAt: benchStart, DueAt: benchStart.Add(3 * time.Second)}
+			if err := db.Commit(ctx, &vmplane.Changes{Operations: []vmplane.Operation{op}, Seq: n}); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
+
+// BenchmarkLoad100k reads back 100,000 instances, as a restart does.
+func BenchmarkLoad100k(b *testing.B) {
+	file := filepath.Join(b.TempDir(), "db")
+	db := openBench(b, file)
+	ctx := context.Background()
+	if err := db.Commit(ctx, &vmplane.Changes{Accounts: []vmplane.Account{{ID: "default", ProjectID: "p", CreatedAt: benchStart}}}); err != nil {
+		b.Fatal(err)
+	}
+	const n = 100_000
+	for base := int64(0); base < n; base += 10_000 {
+		c := &vmplane.Changes{Seq: base + 10_000}
+		for i := base + 1; i <= base+10_000; i++ {
+			c.Instances = append(c.Instances, benchInstance(i))
+		}
+		if err := db.Commit(ctx, c); err != nil {
+			b.Fatal(err)
+		}
+	}
+	db.Close()
+	b.ReportAllocs()
+	for b.Loop() {
+		db := openBench(b, file)
+		snap, err := db.Load(ctx)
+		if err != nil || len(snap.Instances) != n {
+			b.Fatalf("%d instances, %v", len(snap.Instances), err)
+		}
+		db.Close()
+	}
+}
