@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"runtime"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -14,9 +13,6 @@ import (
 	"github.com/vmplane/vmplane"
 	"golang.org/x/sync/errgroup"
 )
-
-const instanceColumns = `cloud, id, seq, account_id, name, spec, vcpu, memory_mib, disk_type, disk_gib, image, region, zone,
-	charge, period_months, power, protected, created_at, launched_at, updated_at, scheduled, last_op, attrs`
 
 const operationColumns = `cloud, id, seq, job_id, account_id, instance_id, kind, mode, hard, spec, from_spec, steps, step,
 	state, fail_to, created_at, step_started_at, due_at, finished_at, error_code, error_message, fault`
@@ -40,13 +36,9 @@ func (s *statements) prepare(ctx context.Context, db *sql.DB) error {
 		ON CONFLICT (id) DO UPDATE SET name = excluded.name, project_id = excluded.project_id`)
 	s.deleteKeys = prep(`DELETE FROM access_keys WHERE account_id = ?`)
 	s.putKey = prep(`INSERT INTO access_keys (access_key, secret_key, account_id) VALUES (?, ?, ?)`)
-	s.putInstance = prep(`INSERT INTO instances (` + instanceColumns + `) VALUES (` + placeholders(23) + `)
-		ON CONFLICT (cloud, id) DO UPDATE SET account_id = excluded.account_id, name = excluded.name, spec = excluded.spec,
-		vcpu = excluded.vcpu, memory_mib = excluded.memory_mib, disk_type = excluded.disk_type, disk_gib = excluded.disk_gib,
-		image = excluded.image, region = excluded.region, zone = excluded.zone, charge = excluded.charge,
-		period_months = excluded.period_months, power = excluded.power, protected = excluded.protected,
-		launched_at = excluded.launched_at, updated_at = excluded.updated_at, scheduled = excluded.scheduled,
-		last_op = excluded.last_op, attrs = excluded.attrs`)
+	s.putInstance = prep(`INSERT INTO instances (seq, cloud, id, account_id, name, power, record) VALUES (?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT (cloud, id) DO UPDATE SET account_id = excluded.account_id, name = excluded.name, power = excluded.power,
+		record = excluded.record`)
 	s.putOperation = prep(`INSERT INTO operations (` + operationColumns + `) VALUES (` + placeholders(22) + `)
 		ON CONFLICT (cloud, id) DO UPDATE SET step = excluded.step, state = excluded.state,
 		step_started_at = excluded.step_started_at, due_at = excluded.due_at, finished_at = excluded.finished_at,
@@ -85,13 +77,11 @@ func (s *statements) apply(ctx context.Context, tx *sql.Tx, c *vmplane.Changes) 
 	}
 	if len(c.Instances) > 0 {
 		st := tx.StmtContext(ctx, s.putInstance)
+		var record []byte
 		for i := range c.Instances {
 			in := &c.Instances[i]
-			_, err := st.ExecContext(ctx, in.Cloud, in.ID, in.Seq, in.Account, in.Name, in.SpecID, in.VCPU, in.MemoryMiB,
-				in.DiskType, in.DiskGiB, in.ImageID, in.Region, in.Zone, string(in.Charge), in.PeriodMonths, string(in.Power),
-				in.Protected, unix(in.CreatedAt), nullUnix(in.LaunchedAt), unix(in.UpdatedAt),
-				jsonOrNull(in.Scheduled), jsonOrNull(in.Last), jsonOrNull(in.Attrs))
-			if err != nil {
+			record = appendInstance(record[:0], in)
+			if _, err := st.ExecContext(ctx, in.Seq, in.Cloud, in.ID, in.Account, in.Name, string(in.Power), record); err != nil {
 				return err
 			}
 		}
@@ -180,7 +170,10 @@ func (db *DB) loadAccounts(ctx context.Context) ([]vmplane.Account, error) {
 
 // loadInstances reads the live instances in creation order. A large table is
 // read in ranges of the sequence, side by side, one connection each: the
-// scan is CPU-bound in the driver, and restarts must be quick.
+// scan is CPU-bound in the driver, and restarts must be quick. Each range
+// is counted first, so that every instance is decoded straight into its
+// place in the one slice returned: no slice grows, nothing is copied, and
+// the memory at the peak is the instances' own.
 func (db *DB) loadInstances(ctx context.Context) ([]vmplane.Instance, error) {
 	var lo, hi sql.NullInt64
 	if err := db.read.QueryRowContext(ctx, "SELECT min(seq), max(seq) FROM instances").Scan(&lo, &hi); err != nil || !lo.Valid {
@@ -191,69 +184,65 @@ func (db *DB) loadInstances(ctx context.Context) ([]vmplane.Instance, error) {
 		parts = 1
 	}
 	step := (hi.Int64-lo.Int64)/int64(parts) + 1
-	results := make([][]vmplane.Instance, parts)
+	from := func(p int) int64 { return lo.Int64 + int64(p)*step }
+	counts := make([]int, parts)
 	var g errgroup.Group
 	for p := range parts {
-		from := lo.Int64 + int64(p)*step
-		g.Go(func() (err error) {
-			results[p], err = db.loadInstanceRange(ctx, from, from+step-1)
-			return err
+		g.Go(func() error {
+			return db.read.QueryRowContext(ctx, "SELECT count(*) FROM instances WHERE seq BETWEEN ? AND ? AND power <> 'deleted'",
+				from(p), from(p)+step-1).Scan(&counts[p])
 		})
 	}
 	if err := g.Wait(); err != nil {
 		return nil, err
 	}
-	return slices.Concat(results...), nil
+	out := make([]vmplane.Instance, 0, sumOf(counts))
+	for p := range parts {
+		part := out[len(out) : len(out)+counts[p]]
+		out = out[:len(out)+counts[p]]
+		g.Go(func() error { return db.loadInstanceRange(ctx, from(p), from(p)+step-1, part) })
+	}
+	return out, g.Wait()
 }
 
-func (db *DB) loadInstanceRange(ctx context.Context, from, to int64) ([]vmplane.Instance, error) {
-	rows, err := db.read.QueryContext(ctx, "SELECT "+instanceColumns+" FROM instances WHERE seq BETWEEN ? AND ? AND power <> 'deleted' ORDER BY seq", from, to)
+func sumOf(n []int) int {
+	total := 0
+	for _, v := range n {
+		total += v
+	}
+	return total
+}
+
+// loadInstanceRange decodes the live instances whose sequence is in
+// [from, to] into out, which has room for exactly them.
+func (db *DB) loadInstanceRange(ctx context.Context, from, to int64, out []vmplane.Instance) error {
+	rows, err := db.read.QueryContext(ctx, "SELECT record FROM instances WHERE seq BETWEEN ? AND ? AND power <> 'deleted' ORDER BY seq", from, to)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	defer rows.Close()
-	var out []vmplane.Instance
-	// Many instances share their strings; keep one copy of each.
 	intern := make(map[string]string)
-	in1 := func(s string) string {
-		if v, ok := intern[s]; ok {
-			return v
-		}
-		intern[s] = s
-		return s
-	}
+	var record sql.RawBytes
+	n := 0
 	for rows.Next() {
-		var in vmplane.Instance
-		var charge, power string
-		var protected bool
-		var created, updated int64
-		var launched sql.NullInt64
-		var scheduled, last, attrs sql.NullString
-		err := rows.Scan(&in.Cloud, &in.ID, &in.Seq, &in.Account, &in.Name, &in.SpecID, &in.VCPU, &in.MemoryMiB,
-			&in.DiskType, &in.DiskGiB, &in.ImageID, &in.Region, &in.Zone, &charge, &in.PeriodMonths, &power, &protected,
-			&created, &launched, &updated, &scheduled, &last, &attrs)
-		if err != nil {
-			return nil, err
+		if n == len(out) {
+			return errors.New("sqlite: instances changed while loading")
 		}
-		in.Cloud, in.Account, in.SpecID, in.DiskType = in1(in.Cloud), in1(in.Account), in1(in.SpecID), in1(in.DiskType)
-		in.ImageID, in.Region, in.Zone = in1(in.ImageID), in1(in.Region), in1(in.Zone)
-		in.Charge, in.Power, in.Protected = vmplane.ChargeType(in1(charge)), vmplane.PowerState(in1(power)), protected
-		in.CreatedAt, in.UpdatedAt = fromUnix(created), fromUnix(updated)
-		if launched.Valid {
-			in.LaunchedAt = fromUnix(launched.Int64)
+		if err := rows.Scan(&record); err != nil {
+			return err
 		}
-		if err := unmarshalNull(scheduled, &in.Scheduled); err != nil {
-			return nil, err
+		if err := decodeInstance(record, &out[n], intern); err != nil {
+			return err
 		}
-		if err := unmarshalNull(last, &in.Last); err != nil {
-			return nil, err
-		}
-		if err := unmarshalNull(attrs, &in.Attrs); err != nil {
-			return nil, err
-		}
-		out = append(out, in)
+		n++
 	}
-	return out, rows.Err()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	if n != len(out) {
+		return errors.New("sqlite: instances changed while loading")
+	}
+	return nil
 }
 
 // FindOperations returns operations, oldest first.

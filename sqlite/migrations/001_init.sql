@@ -15,31 +15,17 @@ CREATE INDEX access_keys_account ON access_keys (account_id);
 
 -- Instances. Terminated instances stay, with power 'deleted', for history.
 -- The sequence is the rowid, so that loading every instance in creation
--- order is one sequential scan (or a few, side by side, over ranges).
+-- order is one sequential scan (or a few, side by side, over ranges). The
+-- record holds the whole instance (see record.go): a restart reads that one
+-- column. The other columns are what SQL needs and what a reader wants.
 CREATE TABLE instances (
-	seq           INTEGER PRIMARY KEY,
-	cloud         TEXT NOT NULL,
-	id            TEXT NOT NULL,
-	account_id    TEXT NOT NULL REFERENCES accounts (id),
-	name          TEXT NOT NULL,
-	spec          TEXT NOT NULL,
-	vcpu          INTEGER NOT NULL,
-	memory_mib    INTEGER NOT NULL,
-	disk_type     TEXT NOT NULL,
-	disk_gib      INTEGER NOT NULL,
-	image         TEXT NOT NULL,
-	region        TEXT NOT NULL,
-	zone          TEXT NOT NULL,
-	charge        TEXT NOT NULL CHECK (charge IN ('pay_per_use', 'prepaid', 'spot')),
-	period_months INTEGER NOT NULL,
-	power         TEXT NOT NULL CHECK (power IN ('building', 'running', 'stopped', 'failed', 'recycled', 'deleted')),
-	protected     INTEGER NOT NULL,
-	created_at    INTEGER NOT NULL,
-	launched_at   INTEGER,
-	updated_at    INTEGER NOT NULL,
-	scheduled     TEXT, -- JSON ScheduledChange
-	last_op       TEXT, -- JSON OperationSummary
-	attrs         TEXT, -- JSON object of strings
+	seq        INTEGER PRIMARY KEY,
+	cloud      TEXT NOT NULL,
+	id         TEXT NOT NULL,
+	account_id TEXT NOT NULL REFERENCES accounts (id),
+	name       TEXT NOT NULL,
+	power      TEXT NOT NULL CHECK (power IN ('building', 'running', 'stopped', 'failed', 'recycled', 'deleted')),
+	record     BLOB NOT NULL,
 	UNIQUE (cloud, id)
 ) STRICT;
 
