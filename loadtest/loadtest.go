@@ -190,7 +190,7 @@ func Run(ctx context.Context, cfg Config) (rep *Report, err error) {
 		if srv, err = restart(ctx, cfg, srv, rep); err != nil {
 			return rep, err
 		}
-		logf("restart to ready with %d instances: %s, RSS %s after loading", rep.Seeded, ms(rep.Restart), mib(rep.RestartRSS))
+		logf("restart to ready with %d instances: %s (%s of CPU), RSS %s after loading", rep.Seeded, ms(rep.Restart), ms(rep.RestartCPU), mib(rep.RestartRSS))
 	}
 	return rep, nil
 }
@@ -216,9 +216,10 @@ func startServers(ctx context.Context, cfg Config, dir string, rep *Report, logf
 		if err != nil {
 			return nil, fmt.Errorf("start server: %w", err)
 		}
-		rep.Startups = append(rep.Startups, p.Ready)
+		rep.Startups, rep.StartupCPU = append(rep.Startups, p.Ready), append(rep.StartupCPU, p.ReadyCPU)
 		if i == cfg.Startups-1 {
-			logf("start-up to /healthz on an empty data directory: median %s of %d", ms(rep.Startup()), cfg.Startups)
+			wall, cpu := rep.Startup()
+			logf("start-up to /healthz on an empty data directory: median %s (%s of CPU) of %d", ms(wall), ms(cpu), cfg.Startups)
 			rep.args = serverArgs(d, key, project)
 			return p, nil
 		}
@@ -340,7 +341,7 @@ func restart(ctx context.Context, cfg Config, srv *process, rep *Report) (*proce
 	if err != nil {
 		return nil, fmt.Errorf("restart server: %w", err)
 	}
-	rep.Restart = p.Ready
+	rep.Restart, rep.RestartCPU = p.Ready, p.ReadyCPU
 	rep.RestartRSS, _ = currentRSS(p.pid())
 	return p, nil
 }

@@ -24,8 +24,10 @@ type process struct {
 	cmd  *exec.Cmd
 	URL  string
 	logs *tail
-	// Ready is the time from starting the process to its first answer.
-	Ready time.Duration
+	// Ready is the time from starting the process to its first answer, and
+	// ReadyCPU the CPU time it spent by then: on a busy machine, the one
+	// figure that does not depend on what else runs.
+	Ready, ReadyCPU time.Duration
 	done  chan struct{}
 }
 
@@ -78,6 +80,7 @@ func startProcess(ctx context.Context, exe string, args []string, banner, readyP
 	}
 	resp.Body.Close()
 	p.Ready = time.Since(start)
+	p.ReadyCPU, _ = cpuTime(p.pid())
 	if resp.StatusCode != http.StatusOK {
 		p.kill()
 		return nil, fmt.Errorf("%s: %s", readyPath, resp.Status)
@@ -150,6 +153,31 @@ func statusKiB(pid int, field string) (int64, error) {
 	}
 	return 0, fmt.Errorf("no %s in /proc/%d/status", field, pid)
 }
+
+// cpuTime returns the CPU time (user and system) a process has used so far.
+func cpuTime(pid int) (time.Duration, error) {
+	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return 0, err
+	}
+	// The fields after the command name, which ends at the last ")":
+	// state is the first, utime and stime the 12th and 13th.
+	i := bytes.LastIndexByte(data, ')')
+	f := strings.Fields(string(data[i+1:]))
+	if i < 0 || len(f) < 13 {
+		return 0, fmt.Errorf("/proc/%d/stat: unexpected format", pid)
+	}
+	utime, err1 := strconv.ParseInt(f[11], 10, 64)
+	stime, err2 := strconv.ParseInt(f[12], 10, 64)
+	if err1 != nil || err2 != nil {
+		return 0, fmt.Errorf("/proc/%d/stat: unexpected format", pid)
+	}
+	return time.Duration(utime+stime) * time.Second / clockTicks, nil
+}
+
+// clockTicks is USER_HZ, the unit of /proc times: 100 on every Linux
+// architecture Go runs on.
+const clockTicks = 100
 
 // resetPeakRSS makes the peak start again from the current RSS, so that each
 // workload's peak is its own (Linux: "5" to /proc/PID/clear_refs).

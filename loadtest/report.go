@@ -1,6 +1,7 @@
 package loadtest
 
 import (
+	"cmp"
 	"fmt"
 	"io"
 	"os"
@@ -21,8 +22,10 @@ type Report struct {
 	Warmup    time.Duration
 
 	// Startups are the times from starting a server on an empty data
-	// directory to its first /healthz 200.
-	Startups []time.Duration
+	// directory to its first /healthz 200, and StartupCPU the CPU time of
+	// the median one.
+	Startups   []time.Duration
+	StartupCPU []time.Duration
 	// Seeded instances in all, in SeedTime.
 	Seeded   int
 	SeedTime time.Duration
@@ -36,9 +39,10 @@ type Report struct {
 	// PeakRSS is the server's peak RSS over the whole run.
 	PeakRSS int64
 	// Restart is the time from starting the server again on the run's data
-	// to its first /healthz 200; RestartRSS its RSS then.
-	Restart    time.Duration
-	RestartRSS int64
+	// to its first /healthz 200, RestartCPU the CPU time it spent by then,
+	// and RestartRSS its RSS then.
+	Restart, RestartCPU time.Duration
+	RestartRSS          int64
 
 	serverDir string
 	args      []string
@@ -61,14 +65,18 @@ func (r *WorkloadRun) Ratio() float64 {
 	return r.Result.Throughput() / r.Ceiling.Throughput()
 }
 
-// Startup is the median start-up time.
-func (r *Report) Startup() time.Duration {
+// Startup is the median start-up time and its CPU time.
+func (r *Report) Startup() (wall, cpu time.Duration) {
 	if len(r.Startups) == 0 {
-		return 0
+		return 0, 0
 	}
-	s := slices.Clone(r.Startups)
-	slices.Sort(s)
-	return s[len(s)/2]
+	i := make([]int, len(r.Startups))
+	for n := range i {
+		i[n] = n
+	}
+	slices.SortFunc(i, func(a, b int) int { return cmp.Compare(r.Startups[a], r.Startups[b]) })
+	m := i[len(i)/2]
+	return r.Startups[m], r.StartupCPU[m]
 }
 
 // Errors counts every workload's errors.
@@ -136,7 +144,8 @@ func (r *Report) Write(w io.Writer) error {
 	fmt.Fprintf(&b, "run: %d instances per cloud (%d seeded in %s), %d clients, %s warm-up then %s per measurement\n",
 		r.Instances, r.Seeded, r.SeedTime.Round(time.Millisecond), r.Clients, r.Warmup, r.Duration)
 	if len(r.Startups) > 0 {
-		fmt.Fprintf(&b, "start-up to /healthz on an empty data directory: median %s of %d (max %s)\n", ms(r.Startup()), len(r.Startups), ms(slices.Max(r.Startups)))
+		wall, cpu := r.Startup()
+		fmt.Fprintf(&b, "start-up to /healthz on an empty data directory: median %s (%s of CPU) of %d, max %s\n", ms(wall), ms(cpu), len(r.Startups), ms(slices.Max(r.Startups)))
 	}
 	b.WriteString("\n")
 
@@ -172,7 +181,7 @@ func (r *Report) Write(w io.Writer) error {
 		fmt.Fprintf(&b, "server peak RSS over the run: %s (seeding: %s)\n", mib(r.PeakRSS), mib(r.SeedPeakRSS))
 	}
 	if r.Restart > 0 {
-		fmt.Fprintf(&b, "restart to ready with %d instances: %s, RSS %s after loading\n", r.Seeded, ms(r.Restart), mib(r.RestartRSS))
+		fmt.Fprintf(&b, "restart to ready with %d instances: %s (%s of CPU), RSS %s after loading\n", r.Seeded, ms(r.Restart), ms(r.RestartCPU), mib(r.RestartRSS))
 	}
 	fmt.Fprintf(&b, "workload descriptions:\n")
 	for _, run := range r.Runs {

@@ -141,3 +141,15 @@ func TestStorageCeilingCommitsEachTransaction(t *testing.T) {
 		t.Fatalf("%d updates committed (%v), %d measured", commits, err, r.Requests)
 	}
 }
+
+func TestCPUTimeAgreesWithGetrusage(t *testing.T) {
+	for start := time.Now(); time.Since(start) < 100*time.Millisecond; {
+	}
+	got, err := cpuTime(os.Getpid())
+	var ru syscall.Rusage
+	syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
+	want := time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+	if err != nil || got <= 0 || got > want+20*time.Millisecond || got < want-50*time.Millisecond {
+		t.Fatalf("cpuTime = %v (%v), getrusage %v", got, err, want)
+	}
+}
