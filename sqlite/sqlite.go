@@ -55,11 +55,15 @@ type commit struct {
 	err     chan error
 }
 
-// DSN returns the connection string vmplane uses for a database file: the
-// pragmas every connection needs, in the form the driver reads them.
-func DSN(file string) string {
+// DSN returns the connection string vmplane writes a database file with:
+// the pragmas every connection needs, in the form the driver reads them.
+func DSN(file string) string { return dsn(file, 64<<10) }
+
+// dsn is DSN with a page cache of cacheKiB. The driver runs a PRAGMA given
+// twice only once, so a connection that wants another cache needs its own.
+func dsn(file string, cacheKiB int) string {
 	return "file:" + file + "?_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)&_pragma=foreign_keys(1)" +
-		"&_pragma=busy_timeout(10000)&_pragma=cache_size(-65536)&_pragma=temp_store(2)&_txlock=immediate"
+		"&_pragma=busy_timeout(10000)&_pragma=cache_size(-" + strconv.Itoa(cacheKiB) + ")&_pragma=temp_store(2)&_txlock=immediate"
 }
 
 // Open opens (creating if needed) the database at file and migrates it.
@@ -71,7 +75,10 @@ func Open(ctx context.Context, file string) (*DB, error) {
 	write.SetMaxOpenConns(1)
 	write.SetMaxIdleConns(1)
 	write.SetConnMaxLifetime(0)
-	read, err := sql.Open("sqlite", DSN(file)+"&mode=ro")
+	// Readers scan (a restart) or look up a few rows (old jobs): a small
+	// page cache each serves them as well, and a large one would stay
+	// resident for nothing once a restart has read the whole table.
+	read, err := sql.Open("sqlite", dsn(file, 2<<10)+"&mode=ro")
 	if err != nil {
 		write.Close()
 		return nil, err
