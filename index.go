@@ -19,6 +19,10 @@ func (x *scopeIndex) search(seq int64) (int, bool) {
 
 // put inserts or replaces in by its Seq.
 func (x *scopeIndex) put(in *Instance) {
+	if n := len(x.items); n == 0 || x.items[n-1].Seq < in.Seq {
+		x.items = append(x.items, in) // the common case: a new instance, or a restart
+		return
+	}
 	i, found := x.search(in.Seq)
 	if found {
 		x.items[i] = in
