@@ -82,9 +82,40 @@ func appendTime(b []byte, t time.Time) []byte {
 type recordReader struct {
 	b   []byte
 	err error
-	// intern keeps one copy of the strings many instances share (cloud,
-	// account, spec, zone, ...), and is shared by the records of one load.
-	intern map[string]string
+	*interner
+}
+
+// interner keeps one copy of the strings many instances share (cloud,
+// account, spec, zone, ...) for the records of one load. Neighbouring
+// records mostly share them all: each shared field first compares with what
+// the previous record had there, and only then looks the string up.
+type interner struct {
+	strings map[string]string
+	last    []string
+	field   int
+}
+
+func newInterner() *interner { return &interner{strings: make(map[string]string)} }
+
+func (in *interner) next() { in.field = 0 }
+
+func (in *interner) get(b []byte) string {
+	i := in.field
+	in.field++
+	if i < len(in.last) && in.last[i] == string(b) {
+		return in.last[i]
+	}
+	s, ok := in.strings[string(b)]
+	if !ok {
+		s = string(b)
+		in.strings[s] = s
+	}
+	if i < len(in.last) {
+		in.last[i] = s
+	} else {
+		in.last = append(in.last, s)
+	}
+	return s
 }
 
 func (r *recordReader) fail() { r.err, r.b = errCorruptRecord, nil }
@@ -133,15 +164,7 @@ func (r *recordReader) bytes() []byte {
 func (r *recordReader) string() string { return string(r.bytes()) }
 
 // shared reads a string that many instances share, keeping one copy.
-func (r *recordReader) shared() string {
-	b := r.bytes()
-	if s, ok := r.intern[string(b)]; ok {
-		return s
-	}
-	s := string(b)
-	r.intern[s] = s
-	return s
-}
+func (r *recordReader) shared() string { return r.get(r.bytes()) }
 
 func (r *recordReader) bool() bool { return r.byte() == 1 }
 
@@ -155,8 +178,9 @@ func (r *recordReader) time() time.Time {
 }
 
 // decodeInstance reads a record into in.
-func decodeInstance(b []byte, in *vmplane.Instance, intern map[string]string) error {
-	r := &recordReader{b: b, intern: intern}
+func decodeInstance(b []byte, in *vmplane.Instance, intern *interner) error {
+	intern.next()
+	r := &recordReader{b: b, interner: intern}
 	if r.byte() != recordVersion {
 		return errCorruptRecord
 	}

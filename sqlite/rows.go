@@ -221,7 +221,7 @@ func (db *DB) loadInstanceRange(ctx context.Context, from, to int64, out []vmpla
 		return err
 	}
 	defer rows.Close()
-	intern := make(map[string]string)
+	intern := newInterner()
 	var record sql.RawBytes
 	n := 0
 	for rows.Next() {
