@@ -149,6 +149,16 @@ func Run(ctx context.Context, cfg Config) (rep *Report, err error) {
 	if pid != 0 {
 		rep.SeedPeakRSS, _ = peakRSS(pid)
 	}
+	// The workloads load the server restarted on what was seeded: a
+	// server's state as it is after a restart, not the leftovers of
+	// seeding, and the restart is timed with every instance in place.
+	if srv != nil {
+		if srv, err = restart(ctx, cfg, srv, rep); err != nil {
+			return rep, err
+		}
+		url, pid, adm.url = srv.URL, srv.pid(), srv.URL
+		logf("restart to ready with %d instances: %s (%s of CPU), RSS %s after loading", rep.Seeded, ms(rep.Restart), ms(rep.RestartCPU), mib(rep.RestartRSS))
+	}
 
 	for _, w := range cfg.Workloads {
 		run := WorkloadRun{Workload: w}
@@ -183,15 +193,7 @@ func Run(ctx context.Context, cfg Config) (rep *Report, err error) {
 		logf("storage ceiling: %s", describe(rep.Storage))
 	}
 
-	if pid != 0 {
-		rep.PeakRSS = max(rep.SeedPeakRSS, maxRunRSS(rep.Runs))
-	}
-	if srv != nil {
-		if srv, err = restart(ctx, cfg, srv, rep); err != nil {
-			return rep, err
-		}
-		logf("restart to ready with %d instances: %s (%s of CPU), RSS %s after loading", rep.Seeded, ms(rep.Restart), ms(rep.RestartCPU), mib(rep.RestartRSS))
-	}
+	rep.PeakRSS = maxRunRSS(rep.Runs)
 	return rep, nil
 }
 

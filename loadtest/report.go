@@ -29,14 +29,15 @@ type Report struct {
 	// Seeded instances in all, in SeedTime.
 	Seeded   int
 	SeedTime time.Duration
-	// SeedPeakRSS is the server's peak RSS up to the end of seeding.
+	// SeedPeakRSS is the server's peak RSS up to the end of seeding. A
+	// started server is then restarted for the workloads.
 	SeedPeakRSS int64
 
 	Runs []WorkloadRun
 	// Storage is the storage ceiling.
 	Storage *Result
 
-	// PeakRSS is the server's peak RSS over the whole run.
+	// PeakRSS is the server's peak RSS under the workloads.
 	PeakRSS int64
 	// Restart is the time from starting the server again on the run's data
 	// to its first /healthz 200, RestartCPU the CPU time it spent by then,
@@ -177,11 +178,11 @@ func (r *Report) Write(w io.Writer) error {
 			fmt.Fprintf(&b, "error in %s: %s\n", run.Workload.Name, e)
 		}
 	}
-	if r.PeakRSS > 0 {
-		fmt.Fprintf(&b, "server peak RSS over the run: %s (seeding: %s)\n", mib(r.PeakRSS), mib(r.SeedPeakRSS))
-	}
 	if r.Restart > 0 {
 		fmt.Fprintf(&b, "restart to ready with %d instances: %s (%s of CPU), RSS %s after loading\n", r.Seeded, ms(r.Restart), ms(r.RestartCPU), mib(r.RestartRSS))
+	}
+	if r.PeakRSS > 0 {
+		fmt.Fprintf(&b, "server peak RSS under the workloads: %s (while seeding: %s)\n", mib(r.PeakRSS), mib(r.SeedPeakRSS))
 	}
 	fmt.Fprintf(&b, "workload descriptions:\n")
 	for _, run := range r.Runs {
