@@ -82,6 +82,7 @@ type Service struct {
 	reserved  map[string]bool
 	ops       map[string]*Operation // running, by opKey
 	jobs      *jobCache
+	resources map[string]*Resource
 
 	worker *worker
 	cancel context.CancelFunc
@@ -177,12 +178,16 @@ func (s *Service) reset(jobCacheSize int) {
 	s.reserved = make(map[string]bool)
 	s.ops = make(map[string]*Operation)
 	s.jobs = newJobCache(jobCacheSize)
+	s.resources = make(map[string]*Resource)
 }
 
 func (s *Service) restore(snap *Snapshot) {
 	s.seq = snap.Seq
 	for i := range snap.Accounts {
 		s.putAccount(&snap.Accounts[i])
+	}
+	for i := range snap.Resources {
+		s.putResource(&snap.Resources[i])
 	}
 	running := make(map[string]*Operation, len(snap.Operations))
 	for i := range snap.Operations {
