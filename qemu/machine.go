@@ -118,6 +118,7 @@ func (m *machine) live() *process {
 type process struct {
 	pid   int
 	dir   string
+	exe   string      // the QEMU binary, symlinks resolved
 	child *os.Process // nil when adopted: then its parent is not us
 
 	exited chan struct{} // closed once the process is gone
@@ -144,7 +145,7 @@ func (p *process) wait(ctx context.Context, d time.Duration) bool {
 	tick := time.NewTicker(50 * time.Millisecond)
 	defer tick.Stop()
 	for {
-		if p.gone() || (p.child == nil && !ours(p.pid, p.dir)) {
+		if p.gone() || (p.child == nil && !p.ours()) {
 			return true
 		}
 		select {
@@ -183,22 +184,28 @@ func (p *process) kill() error {
 	if p.child != nil {
 		return p.child.Kill()
 	}
-	if !ours(p.pid, p.dir) {
+	if !p.ours() {
 		return nil
 	}
 	return syscall.Kill(p.pid, syscall.SIGKILL)
 }
 
-// ours reports whether pid is alive and is a QEMU this driver started in
-// dir: QEMU runs in its machine's directory, which guards against a pid
-// reused by another process. A zombie has no working directory, so it is
-// not alive.
-func ours(pid int, dir string) bool {
-	if pid <= 0 {
+// ours reports whether p's pid is alive and is the QEMU (exe) this driver
+// started in its machine's directory: that guards against a pid reused by
+// another process, or a shell an operator left in the directory. A zombie
+// has neither, so it is not alive.
+func (p *process) ours() bool {
+	if p.pid <= 0 {
 		return false
 	}
-	cwd, err := os.Readlink("/proc/" + strconv.Itoa(pid) + "/cwd")
-	return err == nil && cwd == dir
+	proc := "/proc/" + strconv.Itoa(p.pid)
+	cwd, err := os.Readlink(proc + "/cwd")
+	if err != nil || cwd != p.dir {
+		return false
+	}
+	exe, err := os.Readlink(proc + "/exe")
+	// An upgrade of QEMU leaves running VMs on the old, deleted binary.
+	return err == nil && strings.TrimSuffix(exe, " (deleted)") == p.exe
 }
 
 // start runs QEMU with args in m's directory, in a session of its own so
@@ -221,7 +228,7 @@ func (d *Driver) start(m *machine, args []string) (*process, error) {
 	if err := cmd.Start(); err != nil {
 		return nil, err
 	}
-	p := &process{pid: cmd.Process.Pid, dir: m.dir, child: cmd.Process, exited: make(chan struct{})}
+	p := &process{pid: cmd.Process.Pid, dir: m.dir, exe: d.cfg.QEMU, child: cmd.Process, exited: make(chan struct{})}
 	go func() {
 		cmd.Wait() // reap at once: a zombie would look alive to /proc
 		p.markExited()
@@ -235,18 +242,17 @@ func (d *Driver) start(m *machine, args []string) (*process, error) {
 // any; pids maps directories to the processes running in them. The pid file
 // is not enough: QEMU writes it a moment after it starts.
 func (d *Driver) adopt(m *machine, pids map[string]int) *process {
-	pid := pids[m.dir]
-	if !ours(pid, m.dir) {
+	p := &process{pid: pids[m.dir], dir: m.dir, exe: d.cfg.QEMU, exited: make(chan struct{})}
+	if !p.ours() {
 		return nil
 	}
-	p := &process{pid: pid, dir: m.dir, exited: make(chan struct{})}
 	go d.attach(m, p)
 	return p
 }
 
-// processesIn maps each directory under root to the pid of a process
+// processesIn maps each directory under root to the QEMU (exe) process
 // running in it.
-func processesIn(root string) map[string]int {
+func processesIn(root, exe string) map[string]int {
 	out := make(map[string]int)
 	entries, _ := os.ReadDir("/proc")
 	for _, e := range entries {
@@ -255,7 +261,7 @@ func processesIn(root string) map[string]int {
 			continue
 		}
 		cwd, err := os.Readlink("/proc/" + e.Name() + "/cwd")
-		if err == nil && filepath.Dir(cwd) == root {
+		if err == nil && filepath.Dir(cwd) == root && (&process{pid: pid, dir: cwd, exe: exe}).ours() {
 			out[cwd] = pid
 		}
 	}
@@ -279,7 +285,7 @@ func (d *Driver) attach(m *machine, p *process) {
 			p.mu.Unlock()
 			break
 		}
-		if p.child == nil && !ours(p.pid, p.dir) {
+		if p.child == nil && !p.ours() {
 			p.markExited()
 			d.notify(m.key)
 			return

@@ -181,6 +181,10 @@ func (c *Config) defaults() error {
 		c.QEMU = "qemu-system-x86_64"
 	}
 	path, err := exec.LookPath(c.QEMU)
+	if err == nil {
+		// /proc shows a process's binary with symlinks resolved.
+		path, err = filepath.EvalSymlinks(path)
+	}
 	if err != nil {
 		return fmt.Errorf("qemu: %w", err)
 	}
@@ -230,7 +234,7 @@ func (d *Driver) scan() error {
 	if err != nil {
 		return err
 	}
-	pids := processesIn(d.cfg.Dir)
+	pids := processesIn(d.cfg.Dir, d.cfg.QEMU)
 	for _, e := range entries {
 		if !e.IsDir() {
 			continue

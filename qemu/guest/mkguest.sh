@@ -24,6 +24,11 @@ if [ -z "$pkg" ]; then
 fi
 kver=${pkg#linux-image-}
 stamp="$pkg $(cksum <"$0" | cut -d' ' -f1)"
+# Test runs and CI may build at the same time: one builds, the others wait
+# and find the guest up to date.
+mkdir -p "$(dirname "$out")"
+exec 9>"$out.lock"
+flock 9
 if [ -f "$out/stamp" ] && [ "$(cat "$out/stamp")" = "$stamp" ]; then
 	echo "mkguest: $out is up to date ($pkg)"
 	exit 0
@@ -68,11 +73,12 @@ echo "VMPROBE acpi power button -> poweroff" >/dev/console
 PWRF
 chmod +x "$root/init" "$root/etc/acpi/PWRF/00000080"
 
-rm -rf "$out.new"
-mkdir -p "$out.new"
-cp "kernel/boot/vmlinuz-$kver" "$out.new/vmlinuz"
-(cd "$root" && find . -print0 | cpio --null -o -H newc --quiet | gzip -1) >"$out.new/initramfs.cpio.gz"
-echo "$stamp" >"$out.new/stamp"
-rm -rf "$out"
-mv "$out.new" "$out"
+# Each file is renamed into place, so a VM starting meanwhile reads either
+# the old file or the new one, never a part.
+mkdir -p "$out"
+cp "kernel/boot/vmlinuz-$kver" "$out/.vmlinuz.new"
+(cd "$root" && find . -print0 | cpio --null -o -H newc --quiet | gzip -1) >"$out/.initramfs.cpio.gz.new"
+mv -f "$out/.vmlinuz.new" "$out/vmlinuz"
+mv -f "$out/.initramfs.cpio.gz.new" "$out/initramfs.cpio.gz"
+echo "$stamp" >"$out/stamp"
 echo "mkguest: built $out ($pkg)"

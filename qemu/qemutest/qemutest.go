@@ -20,6 +20,7 @@ import (
 var (
 	buildOnce sync.Once
 	buildErr  error
+	logged    sync.Map // testing.TB → true, for the tests already counted
 )
 
 // Need skips t when qemu-system-x86_64 is absent and otherwise returns the
@@ -35,6 +36,9 @@ func Need(t testing.TB) (guest string) {
 	buildOnce.Do(func() { buildErr = build(guest) })
 	if buildErr != nil {
 		t.Fatalf("QEMU is installed but the guest could not be built: %v", buildErr)
+	}
+	if _, counted := logged.LoadOrStore(t, true); counted {
+		return guest // a test that needs QEMU twice is one VM test
 	}
 	if log := os.Getenv("VMPLANE_VM_TEST_LOG"); log != "" {
 		t.Cleanup(func() {
