@@ -72,7 +72,7 @@ func build(guest string) error {
 
 // Processes returns the pids of the live processes (QEMUs) whose working
 // directory is under dir, by directory: the driver runs each machine's
-// QEMU in that machine's directory.
+// QEMU in that machine's directory. Zombies do not count (see Alive).
 func Processes(t testing.TB, dir string) map[string][]int {
 	t.Helper()
 	entries, err := os.ReadDir("/proc")
@@ -86,7 +86,7 @@ func Processes(t testing.TB, dir string) map[string][]int {
 			continue
 		}
 		cwd, err := os.Readlink(filepath.Join("/proc", e.Name(), "cwd"))
-		if err != nil || !strings.HasPrefix(cwd, dir+string(filepath.Separator)) {
+		if err != nil || !strings.HasPrefix(cwd, dir+string(filepath.Separator)) || !Alive(pid) {
 			continue
 		}
 		out[cwd] = append(out[cwd], pid)
