@@ -14,11 +14,21 @@ type Cloud struct {
 	InstanceID  func(seq int64) string
 	OperationID func(seq int64) string
 	JobID       func(seq int64) string
+	// ResourceID formats the ids of resources the cloud keeps (see
+	// Resource); nil means the decimal number.
+	ResourceID func(kind string, seq int64) string
 }
 
 func (c *Cloud) instanceID(seq int64) string  { return formatID(c.InstanceID, seq) }
 func (c *Cloud) operationID(seq int64) string { return formatID(c.OperationID, seq) }
 func (c *Cloud) jobID(seq int64) string       { return formatID(c.JobID, seq) }
+
+func (c *Cloud) resourceID(kind string, seq int64) string {
+	if c.ResourceID == nil {
+		return fmt.Sprint(seq)
+	}
+	return c.ResourceID(kind, seq)
+}
 
 func formatID(f func(int64) string, seq int64) string {
 	if f == nil {

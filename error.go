@@ -31,6 +31,8 @@ const (
 	ESCHEDULED = "scheduled"
 	// ENOSCHEDULE: there is no scheduled change to cancel.
 	ENOSCHEDULE = "no_schedule"
+	// EEXISTS: something with that id or name exists already.
+	EEXISTS = "exists"
 	// EQUOTA: a resource limit was reached (e.g. the driver's VM limit).
 	EQUOTA = "quota"
 	// EFAULT: an injected fault; Error.Wire carries the cloud error to render.

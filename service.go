@@ -82,6 +82,7 @@ type Service struct {
 	reserved  map[string]bool
 	ops       map[string]*Operation // running, by opKey
 	jobs      *jobCache
+	resources map[string]*Resource
 
 	worker *worker
 	cancel context.CancelFunc
@@ -177,12 +178,16 @@ func (s *Service) reset(jobCacheSize int) {
 	s.reserved = make(map[string]bool)
 	s.ops = make(map[string]*Operation)
 	s.jobs = newJobCache(jobCacheSize)
+	s.resources = make(map[string]*Resource)
 }
 
 func (s *Service) restore(snap *Snapshot) {
 	s.seq = snap.Seq
 	for i := range snap.Accounts {
 		s.putAccount(&snap.Accounts[i])
+	}
+	for i := range snap.Resources {
+		s.putResource(&snap.Resources[i])
 	}
 	running := make(map[string]*Operation, len(snap.Operations))
 	for i := range snap.Operations {
@@ -580,17 +585,7 @@ func (s *Service) UpdateInstance(ctx context.Context, scope Scope, id string, u 
 			n.Protected = *u.Protected
 		}
 		if len(u.Attrs) > 0 {
-			n.Attrs = maps.Clone(n.Attrs)
-			if n.Attrs == nil {
-				n.Attrs = make(map[string]string)
-			}
-			for k, v := range u.Attrs {
-				if v == "" {
-					delete(n.Attrs, k)
-				} else {
-					n.Attrs[k] = v
-				}
-			}
+			n.Attrs = mergeAttrs(n.Attrs, u.Attrs)
 		}
 		n.UpdatedAt = t.now
 		t.putInstance(&n)
@@ -598,6 +593,23 @@ func (s *Service) UpdateInstance(ctx context.Context, scope Scope, id string, u 
 		return nil
 	})
 	return out, err
+}
+
+// mergeAttrs returns a copy of attrs with updates applied: a value replaces,
+// an empty value deletes. Published attrs are never changed in place.
+func mergeAttrs(attrs, updates map[string]string) map[string]string {
+	out := maps.Clone(attrs)
+	if out == nil {
+		out = make(map[string]string, len(updates))
+	}
+	for k, v := range updates {
+		if v == "" {
+			delete(out, k)
+		} else {
+			out[k] = v
+		}
+	}
+	return out
 }
 
 // CreateInstances accepts the creation of len(req.Names) instances as one job.

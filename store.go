@@ -34,6 +34,8 @@ type Snapshot struct {
 	Instances []Instance
 	// Operations are the ones still running.
 	Operations []Operation
+	// Resources are the ones not deleted.
+	Resources []Resource
 	// Seq is the highest sequence number handed out so far.
 	Seq int64
 }
@@ -43,13 +45,15 @@ type Changes struct {
 	Accounts   []Account
 	Instances  []Instance
 	Operations []Operation
+	// Resources are upserted, or removed when Deleted.
+	Resources []Resource
 	// Seq, when non-zero, is the new highest sequence number.
 	Seq int64
 }
 
 // Empty reports whether there is nothing to commit.
 func (c *Changes) Empty() bool {
-	return len(c.Accounts) == 0 && len(c.Instances) == 0 && len(c.Operations) == 0 && c.Seq == 0
+	return len(c.Accounts) == 0 && len(c.Instances) == 0 && len(c.Operations) == 0 && len(c.Resources) == 0 && c.Seq == 0
 }
 
 // OperationFilter selects operations from the store.

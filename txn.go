@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"slices"
 	"time"
 )
 
@@ -25,6 +26,7 @@ type txn struct {
 	ops       []*Operation
 	accounts  map[string]*Account
 	acctOrder []string
+	resources []*Resource
 	holds     []string // reservation keys besides instances
 }
 
@@ -71,6 +73,29 @@ func (t *txn) putInstance(in *Instance) {
 		t.instOrder = append(t.instOrder, key)
 	}
 	t.inst[key] = in
+}
+
+// resource returns a resource of scope as this txn sees it.
+func (t *txn) resource(scope Scope, kind, id string) (*Resource, error) {
+	key := resourceKey(scope.Cloud, kind, id)
+	for _, r := range slices.Backward(t.resources) {
+		if resourceKey(r.Cloud, r.Kind, r.ID) == key {
+			return r, nil
+		}
+	}
+	if t.s.reserved[key] {
+		return nil, errReserved
+	}
+	r := t.s.resources[key]
+	if r == nil || (scope.Account != "" && r.Account != scope.Account) {
+		return nil, notFound(kind, id)
+	}
+	return r, nil
+}
+
+func (t *txn) putResource(r *Resource) {
+	t.resources = append(t.resources, r)
+	t.holds = append(t.holds, resourceKey(r.Cloud, r.Kind, r.ID))
 }
 
 func (t *txn) putOperation(op *Operation) {
@@ -147,7 +172,9 @@ func (t *txn) startOperation(job *Job, in *Instance, tr Transition, req Operatio
 	job.Operations = append(job.Operations, *op)
 }
 
-func (t *txn) empty() bool { return len(t.inst) == 0 && len(t.ops) == 0 && len(t.accounts) == 0 }
+func (t *txn) empty() bool {
+	return len(t.inst) == 0 && len(t.ops) == 0 && len(t.accounts) == 0 && len(t.resources) == 0
+}
 
 func (t *txn) reservations() []string { return append(t.holds, t.instOrder...) }
 
@@ -166,6 +193,9 @@ func (t *txn) changes() *Changes {
 	}
 	for _, op := range t.ops {
 		c.Operations = append(c.Operations, *op)
+	}
+	for _, r := range t.resources {
+		c.Resources = append(c.Resources, *r)
 	}
 	return c
 }
@@ -275,6 +305,9 @@ func (s *Service) apply(t *txn) {
 	}
 	for _, key := range t.instOrder {
 		s.putInstance(t.inst[key])
+	}
+	for _, r := range t.resources {
+		s.putResource(r)
 	}
 	for _, op := range t.ops {
 		if !op.Done() {

@@ -133,6 +133,7 @@ var statuses = map[string]int{
 	vmplane.ESCHEDULED:    http.StatusConflict,
 	vmplane.ENOSCHEDULE:   http.StatusNotFound,
 	vmplane.EQUOTA:        http.StatusTooManyRequests,
+	vmplane.EEXISTS:       http.StatusConflict,
 	vmplane.EFAULT:        http.StatusBadRequest,
 }
 

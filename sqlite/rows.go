@@ -19,7 +19,7 @@ const operationColumns = `cloud, id, seq, job_id, account_id, instance_id, kind,
 
 // statements are prepared once on the write connection.
 type statements struct {
-	putAccount, deleteKeys, putKey, putInstance, putOperation, putSeq *sql.Stmt
+	putAccount, deleteKeys, putKey, putInstance, putOperation, putSeq, putResource, deleteResource *sql.Stmt
 }
 
 func (s *statements) prepare(ctx context.Context, db *sql.DB) error {
@@ -43,13 +43,17 @@ func (s *statements) prepare(ctx context.Context, db *sql.DB) error {
 		ON CONFLICT (cloud, id) DO UPDATE SET step = excluded.step, state = excluded.state,
 		step_started_at = excluded.step_started_at, due_at = excluded.due_at, finished_at = excluded.finished_at,
 		error_code = excluded.error_code, error_message = excluded.error_message`)
+	s.putResource = prep(`INSERT INTO resources (cloud, kind, id, seq, account_id, name, attrs, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (cloud, kind, id) DO UPDATE SET name = excluded.name,
+		attrs = excluded.attrs, updated_at = excluded.updated_at`)
+	s.deleteResource = prep(`DELETE FROM resources WHERE cloud = ? AND kind = ? AND id = ?`)
 	s.putSeq = prep(`INSERT INTO settings (key, value) VALUES ('seq', ?)
 		ON CONFLICT (key) DO UPDATE SET value = max(CAST(value AS INTEGER), CAST(excluded.value AS INTEGER))`)
 	return err
 }
 
 func (s *statements) close() {
-	for _, st := range []*sql.Stmt{s.putAccount, s.deleteKeys, s.putKey, s.putInstance, s.putOperation, s.putSeq} {
+	for _, st := range []*sql.Stmt{s.putAccount, s.deleteKeys, s.putKey, s.putInstance, s.putOperation, s.putSeq, s.putResource, s.deleteResource} {
 		if st != nil {
 			st.Close()
 		}
@@ -100,6 +104,18 @@ func (s *statements) apply(ctx context.Context, tx *sql.Tx, c *vmplane.Changes) 
 			}
 		}
 	}
+	for _, r := range c.Resources {
+		var err error
+		if r.Deleted {
+			_, err = tx.StmtContext(ctx, s.deleteResource).ExecContext(ctx, r.Cloud, r.Kind, r.ID)
+		} else {
+			_, err = tx.StmtContext(ctx, s.putResource).ExecContext(ctx, r.Cloud, r.Kind, r.ID, r.Seq, r.Account, r.Name,
+				jsonOrNull(r.Attrs), unix(r.CreatedAt), unix(r.UpdatedAt))
+		}
+		if err != nil {
+			return err
+		}
+	}
 	if c.Seq > 0 {
 		if _, err := tx.StmtContext(ctx, s.putSeq).ExecContext(ctx, strconv.FormatInt(c.Seq, 10)); err != nil {
 			return err
@@ -125,8 +141,34 @@ func (db *DB) Load(ctx context.Context) (*vmplane.Snapshot, error) {
 	if snap.Instances, err = db.loadInstances(ctx); err != nil {
 		return nil, err
 	}
+	if snap.Resources, err = db.loadResources(ctx); err != nil {
+		return nil, err
+	}
 	snap.Operations, err = db.queryOperations(ctx, "WHERE state = 'running' ORDER BY seq")
 	return snap, err
+}
+
+func (db *DB) loadResources(ctx context.Context) ([]vmplane.Resource, error) {
+	rows, err := db.read.QueryContext(ctx, "SELECT cloud, kind, id, seq, account_id, name, attrs, created_at, updated_at FROM resources ORDER BY seq")
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []vmplane.Resource
+	for rows.Next() {
+		var r vmplane.Resource
+		var attrs sql.NullString
+		var created, updated int64
+		if err := rows.Scan(&r.Cloud, &r.Kind, &r.ID, &r.Seq, &r.Account, &r.Name, &attrs, &created, &updated); err != nil {
+			return nil, err
+		}
+		r.CreatedAt, r.UpdatedAt = fromUnix(created), fromUnix(updated)
+		if err := unmarshalNull(attrs, &r.Attrs); err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	return out, rows.Err()
 }
 
 func (db *DB) loadAccounts(ctx context.Context) ([]vmplane.Account, error) {

@@ -272,7 +272,7 @@ func (db *DB) Reset(ctx context.Context) error {
 	}
 	defer tx.Rollback()
 	// The clock's state survives a reset; the sequence starts again.
-	for _, q := range []string{"DELETE FROM operations", "DELETE FROM instances", "DELETE FROM access_keys",
+	for _, q := range []string{"DELETE FROM operations", "DELETE FROM instances", "DELETE FROM resources", "DELETE FROM access_keys",
 		"DELETE FROM accounts", "DELETE FROM settings WHERE key = 'seq'"} {
 		if _, err := tx.ExecContext(ctx, q); err != nil {
 			return err

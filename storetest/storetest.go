@@ -231,3 +231,29 @@ func testFind(t *testing.T, o Opener) {
 		}
 	}
 }
+
+func testResources(t *testing.T, o Opener) {
+	s := o.Open(t)
+	r := vmplane.Resource{Cloud: "c", Account: "a", Kind: "loginKey", ID: "k1", Seq: 4, Name: "my-key",
+		Attrs: map[string]string{"fingerprint": "aa:bb"}, CreatedAt: t0, UpdatedAt: t0}
+	other := r
+	other.ID, other.Seq, other.Attrs = "k2", 5, nil
+	commit(t, s, &vmplane.Changes{Resources: []vmplane.Resource{r, other}})
+	if o.Reopen != nil {
+		s = o.Reopen(t, s)
+	}
+	if snap := load(t, s); !reflect.DeepEqual(snap.Resources, []vmplane.Resource{r, other}) {
+		t.Fatalf("loaded %+v", snap.Resources)
+	}
+	other.Deleted = true
+	commit(t, s, &vmplane.Changes{Resources: []vmplane.Resource{other}})
+	if snap := load(t, s); !reflect.DeepEqual(snap.Resources, []vmplane.Resource{r}) {
+		t.Fatalf("after delete: %+v", snap.Resources)
+	}
+	if err := s.Reset(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if snap := load(t, s); len(snap.Resources) != 0 {
+		t.Fatalf("after reset: %+v", snap.Resources)
+	}
+}

@@ -20,6 +20,7 @@ import (
 var (
 	buildOnce sync.Once
 	buildErr  error
+	logged    sync.Map // testing.TB → true, for the tests already counted
 )
 
 // Need skips t when qemu-system-x86_64 is absent and otherwise returns the
@@ -35,6 +36,9 @@ func Need(t testing.TB) (guest string) {
 	buildOnce.Do(func() { buildErr = build(guest) })
 	if buildErr != nil {
 		t.Fatalf("QEMU is installed but the guest could not be built: %v", buildErr)
+	}
+	if _, counted := logged.LoadOrStore(t, true); counted {
+		return guest // a test that needs QEMU twice is one VM test
 	}
 	if log := os.Getenv("VMPLANE_VM_TEST_LOG"); log != "" {
 		t.Cleanup(func() {
@@ -68,7 +72,7 @@ func build(guest string) error {
 
 // Processes returns the pids of the live processes (QEMUs) whose working
 // directory is under dir, by directory: the driver runs each machine's
-// QEMU in that machine's directory.
+// QEMU in that machine's directory. Zombies do not count (see Alive).
 func Processes(t testing.TB, dir string) map[string][]int {
 	t.Helper()
 	entries, err := os.ReadDir("/proc")
@@ -82,7 +86,7 @@ func Processes(t testing.TB, dir string) map[string][]int {
 			continue
 		}
 		cwd, err := os.Readlink(filepath.Join("/proc", e.Name(), "cwd"))
-		if err != nil || !strings.HasPrefix(cwd, dir+string(filepath.Separator)) {
+		if err != nil || !strings.HasPrefix(cwd, dir+string(filepath.Separator)) || !Alive(pid) {
 			continue
 		}
 		out[cwd] = append(out[cwd], pid)
