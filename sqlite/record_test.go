@@ -84,3 +84,56 @@ func BenchmarkDecodeInstance(b *testing.B) {
 		}
 	}
 }
+
+func fullOperation() vmplane.Operation {
+	at := time.Date(2025, 6, 11, 8, 0, 14, 5, time.UTC)
+	return vmplane.Operation{
+		ID: "op-7", Seq: 7, JobID: "job-6", Cloud: "huawei", Account: "team-b", InstanceID: "srv-1", Kind: vmplane.KindResize,
+		Mode: vmplane.ModeStopFirst, Hard: true, SpecID: "s6.large.2", FromSpecID: "s6.small.1",
+		Steps: []vmplane.Step{{Action: vmplane.ActionPowerOff, Then: vmplane.PowerStopped}, {Action: vmplane.ActionApplySpec, Then: vmplane.PowerStopped},
+			{Action: vmplane.ActionPowerOn, Then: vmplane.PowerRunning}},
+		Step: 1, State: vmplane.OpFailed, FailTo: vmplane.PowerFailed, CreatedAt: at, StepStartedAt: at.Add(time.Second),
+		DueAt: at.Add(5 * time.Second), FinishedAt: at.Add(6 * time.Second), ErrorCode: "Ecs.0207", ErrorMessage: "résumé \x00 failed",
+		Fault: &vmplane.Fault{Rule: "f1", Effect: vmplane.FaultFail, Duration: time.Minute,
+			Error: &vmplane.WireError{Code: "Ecs.0207", Message: "no", Status: 409}},
+	}
+}
+
+// An operation's record gives back every field, with or without a fault.
+func TestOperationRecordRoundTrips(t *testing.T) {
+	noError := fullOperation()
+	noError.Fault.Error = nil
+	for _, op := range []vmplane.Operation{fullOperation(), noError, {ID: "1", Cloud: "ncloud", State: vmplane.OpRunning}} {
+		var got vmplane.Operation
+		if err := decodeOperation(appendOperation(nil, &op), &got, newInterner()); err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(got, op) {
+			t.Errorf("got  %+v\nwant %+v", got, op)
+		}
+	}
+	op := fullOperation()
+	b := appendOperation(nil, &op)
+	for n := range len(b) {
+		var got vmplane.Operation
+		if err := decodeOperation(b[:n], &got, newInterner()); err == nil {
+			t.Errorf("a record cut to %d of %d bytes was accepted", n, len(b))
+		}
+	}
+}
+
+func FuzzDecodeOperation(f *testing.F) {
+	op := fullOperation()
+	f.Add(appendOperation(nil, &op))
+	f.Add(appendOperation(nil, &vmplane.Operation{}))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		var got vmplane.Operation
+		if err := decodeOperation(b, &got, newInterner()); err != nil {
+			return
+		}
+		var again vmplane.Operation
+		if err := decodeOperation(appendOperation(nil, &got), &again, newInterner()); err != nil || !reflect.DeepEqual(again, got) {
+			t.Fatalf("%+v re-decoded as %+v (%v)", got, again, err)
+		}
+	})
+}

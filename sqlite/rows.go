@@ -14,9 +14,6 @@ import (
 	"golang.org/x/sync/errgroup"
 )
 
-const operationColumns = `cloud, id, seq, job_id, account_id, instance_id, kind, mode, hard, spec, from_spec, steps, step,
-	state, fail_to, created_at, step_started_at, due_at, finished_at, error_code, error_message, fault`
-
 // statements are prepared once on the write connection.
 type statements struct {
 	putAccount, deleteKeys, putKey, putInstance, putOperation, putSeq, putResource, deleteResource *sql.Stmt
@@ -39,10 +36,9 @@ func (s *statements) prepare(ctx context.Context, db *sql.DB) error {
 	s.putInstance = prep(`INSERT INTO instances (seq, cloud, id, account_id, name, power, record) VALUES (?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (cloud, id) DO UPDATE SET account_id = excluded.account_id, name = excluded.name, power = excluded.power,
 		record = excluded.record`)
-	s.putOperation = prep(`INSERT INTO operations (` + operationColumns + `) VALUES (` + placeholders(22) + `)
-		ON CONFLICT (cloud, id) DO UPDATE SET step = excluded.step, state = excluded.state,
-		step_started_at = excluded.step_started_at, due_at = excluded.due_at, finished_at = excluded.finished_at,
-		error_code = excluded.error_code, error_message = excluded.error_message`)
+	s.putOperation = prep(`INSERT INTO operations (cloud, id, seq, job_id, account_id, instance_id, state, finished_at, record)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT (cloud, id) DO UPDATE SET state = excluded.state, finished_at = excluded.finished_at, record = excluded.record`)
 	s.putResource = prep(`INSERT INTO resources (cloud, kind, id, seq, account_id, name, attrs, created_at, updated_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (cloud, kind, id) DO UPDATE SET name = excluded.name,
 		attrs = excluded.attrs, updated_at = excluded.updated_at`)
@@ -58,10 +54,6 @@ func (s *statements) close() {
 			st.Close()
 		}
 	}
-}
-
-func placeholders(n int) string {
-	return strings.TrimSuffix(strings.Repeat("?, ", n), ", ")
 }
 
 // apply writes one set of changes inside tx.
@@ -92,13 +84,12 @@ func (s *statements) apply(ctx context.Context, tx *sql.Tx, c *vmplane.Changes) 
 	}
 	if len(c.Operations) > 0 {
 		st := tx.StmtContext(ctx, s.putOperation)
+		var record []byte
 		for i := range c.Operations {
 			op := &c.Operations[i]
-			steps, _ := json.Marshal(op.Steps)
-			_, err := st.ExecContext(ctx, op.Cloud, op.ID, op.Seq, op.JobID, op.Account, op.InstanceID, string(op.Kind),
-				string(op.Mode), op.Hard, op.SpecID, op.FromSpecID, string(steps), op.Step, string(op.State), string(op.FailTo),
-				unix(op.CreatedAt), unix(op.StepStartedAt), nullUnix(op.DueAt), nullUnix(op.FinishedAt),
-				op.ErrorCode, op.ErrorMessage, jsonOrNull(op.Fault))
+			record = appendOperation(record[:0], op)
+			_, err := st.ExecContext(ctx, op.Cloud, op.ID, op.Seq, op.JobID, op.Account, op.InstanceID, string(op.State),
+				nullUnix(op.FinishedAt), record)
 			if err != nil {
 				return err
 			}
@@ -322,39 +313,22 @@ func (db *DB) FindOperations(ctx context.Context, f vmplane.OperationFilter) ([]
 }
 
 func (db *DB) queryOperations(ctx context.Context, tail string, args ...any) ([]vmplane.Operation, error) {
-	rows, err := db.read.QueryContext(ctx, "SELECT "+operationColumns+" FROM operations "+tail, args...)
+	rows, err := db.read.QueryContext(ctx, "SELECT record FROM operations "+tail, args...)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
 	var out []vmplane.Operation
+	intern := newInterner()
+	var record sql.RawBytes
 	for rows.Next() {
-		var op vmplane.Operation
-		var kind, mode, state, failTo, steps string
-		var created, stepStarted int64
-		var due, finished sql.NullInt64
-		var fault sql.NullString
-		err := rows.Scan(&op.Cloud, &op.ID, &op.Seq, &op.JobID, &op.Account, &op.InstanceID, &kind, &mode, &op.Hard,
-			&op.SpecID, &op.FromSpecID, &steps, &op.Step, &state, &failTo, &created, &stepStarted, &due, &finished,
-			&op.ErrorCode, &op.ErrorMessage, &fault)
-		if err != nil {
+		if err := rows.Scan(&record); err != nil {
 			return nil, err
 		}
-		op.Kind, op.Mode, op.State, op.FailTo = vmplane.Kind(kind), vmplane.Mode(mode), vmplane.OpState(state), vmplane.PowerState(failTo)
-		op.CreatedAt, op.StepStartedAt = fromUnix(created), fromUnix(stepStarted)
-		if due.Valid {
-			op.DueAt = fromUnix(due.Int64)
-		}
-		if finished.Valid {
-			op.FinishedAt = fromUnix(finished.Int64)
-		}
-		if err := json.Unmarshal([]byte(steps), &op.Steps); err != nil {
+		out = append(out, vmplane.Operation{})
+		if err := decodeOperation(record, &out[len(out)-1], intern); err != nil {
 			return nil, err
 		}
-		if err := unmarshalNull(fault, &op.Fault); err != nil {
-			return nil, err
-		}
-		out = append(out, op)
 	}
 	return out, rows.Err()
 }

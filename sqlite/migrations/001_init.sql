@@ -30,30 +30,18 @@ CREATE TABLE instances (
 ) STRICT;
 
 -- Operations are the durable queue the worker drains. A running operation
--- has no finished_at; a finished one always has one.
+-- has no finished_at; a finished one always has one. The record holds the
+-- whole operation (see record.go); the columns are what is looked up.
 CREATE TABLE operations (
-	cloud           TEXT NOT NULL,
-	id              TEXT NOT NULL,
-	seq             INTEGER NOT NULL,
-	job_id          TEXT NOT NULL,
-	account_id      TEXT NOT NULL,
-	instance_id     TEXT NOT NULL,
-	kind            TEXT NOT NULL,
-	mode            TEXT NOT NULL,
-	hard            INTEGER NOT NULL,
-	spec            TEXT NOT NULL,
-	from_spec       TEXT NOT NULL,
-	steps           TEXT NOT NULL, -- JSON []Step
-	step            INTEGER NOT NULL,
-	state           TEXT NOT NULL CHECK (state IN ('running', 'succeeded', 'failed')),
-	fail_to         TEXT NOT NULL,
-	created_at      INTEGER NOT NULL,
-	step_started_at INTEGER NOT NULL,
-	due_at          INTEGER, -- NULL while held by a fault
-	finished_at     INTEGER,
-	error_code      TEXT NOT NULL,
-	error_message   TEXT NOT NULL,
-	fault           TEXT, -- JSON Fault
+	cloud       TEXT NOT NULL,
+	id          TEXT NOT NULL,
+	seq         INTEGER NOT NULL,
+	job_id      TEXT NOT NULL,
+	account_id  TEXT NOT NULL,
+	instance_id TEXT NOT NULL,
+	state       TEXT NOT NULL CHECK (state IN ('running', 'succeeded', 'failed')),
+	finished_at INTEGER,
+	record      BLOB NOT NULL,
 	PRIMARY KEY (cloud, id),
 	CHECK ((state = 'running') = (finished_at IS NULL))
 ) STRICT, WITHOUT ROWID;
