@@ -189,11 +189,16 @@ func writeJSONString(b textWriter, s string) {
 }
 
 func newline(b textWriter, depth int) {
-	b.WriteByte('\n')
-	for range depth {
-		b.WriteString("  ")
+	if n := 1 + 2*depth; n <= len(newlines) {
+		b.WriteString(newlines[:n]) // one call: this runs for every field
+		return
 	}
+	b.WriteByte('\n')
+	indent(b, depth)
 }
+
+// newlines is a newline and the indentation of the deepest usual field.
+var newlines = "\n" + strings.Repeat(" ", 32)
 
 func writeXMLField(b textWriter, key string, v any, depth int) {
 	indent(b, depth)
@@ -246,6 +251,10 @@ func writeXMLList(b textWriter, key string, n, depth int, item func(string, int)
 }
 
 func indent(b textWriter, depth int) {
+	if n := 2 * depth; n < len(newlines) {
+		b.WriteString(newlines[1 : 1+n])
+		return
+	}
 	for range depth {
 		b.WriteString("  ")
 	}
