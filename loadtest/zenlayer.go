@@ -40,13 +40,18 @@ var zenlayerDescribe = Workload{
 // pageCount is how many pages of size n items fill.
 func pageCount(items, size int) int { return max(1, (items+size-1)/size) }
 
-// checkContains accepts an answer whose body holds s.
+// checkContains accepts an answer whose body holds s. What it looks for
+// sits near one end of the body (a return code last, a list's start
+// first): both ends are searched first, since searching twenty kilobytes
+// of JSON for a string that starts with a quote costs the client tens of
+// microseconds, which its run against the ceiling does not spend.
 func checkContains(s string) func(*http.Response, []byte) error {
 	b := []byte(s)
+	const end = 512
 	return func(_ *http.Response, body []byte) error {
-		if !bytes.Contains(body, b) {
-			return errors.New("the answer lacks " + s)
+		if bytes.Contains(body[max(0, len(body)-end):], b) || bytes.Contains(body[:min(len(body), end)], b) || bytes.Contains(body, b) {
+			return nil
 		}
-		return nil
+		return errors.New("the answer lacks " + s)
 	}
 }
