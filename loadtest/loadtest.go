@@ -10,6 +10,7 @@
 package loadtest
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -54,6 +55,10 @@ type Config struct {
 	// Duration is how long each workload and each ceiling is measured
 	// (default 10s), after Warmup (default 1s).
 	Duration, Warmup time.Duration
+	// Rounds splits Duration into slices that alternate a workload with
+	// its HTTP ceiling (default 5), so that a machine whose load drifts
+	// weighs on both alike.
+	Rounds int
 	// Workloads to run (default: all of Workloads).
 	Workloads []Workload
 	// NoCeilings skips the ceilings.
@@ -90,6 +95,9 @@ func (c *Config) defaults() error {
 		c.Warmup = 0
 	} else if c.Warmup == 0 {
 		c.Warmup = time.Second
+	}
+	if c.Rounds <= 0 {
+		c.Rounds = 5
 	}
 	if c.Workloads == nil {
 		c.Workloads = Workloads
@@ -166,21 +174,17 @@ func Run(ctx context.Context, cfg Config) (rep *Report, err error) {
 			resetPeakRSS(pid)
 		}
 		profiled := profile(ctx, cfg, adm, w.Name)
-		run.Result = runLoad(ctx, clientsOf(w, fleet, url), cfg.Warmup, cfg.Duration, true)
+		if err := compare(ctx, cfg, w, fleet, url, &run); err != nil {
+			return rep, err
+		}
 		if err := profiled(); err != nil {
 			return rep, fmt.Errorf("profile %s: %w", w.Name, err)
 		}
 		if pid != 0 {
 			run.PeakRSS, _ = peakRSS(pid)
 		}
-		if ctx.Err() != nil {
-			return rep, ctx.Err()
-		}
 		logf("%s", run.line())
-		if !cfg.NoCeilings {
-			if run.Ceiling, err = httpCeiling(ctx, cfg, w, fleet, run.Result); err != nil {
-				return rep, fmt.Errorf("HTTP ceiling for %s: %w", w.Name, err)
-			}
+		if run.Ceiling != nil {
 			logf("  %s", run.ceilingLine())
 		}
 		rep.Runs = append(rep.Runs, run)
@@ -291,21 +295,42 @@ func clientsOf(w Workload, f *Fleet, base string) []Client {
 	return clients
 }
 
-// httpCeiling runs w's requests against a bare HTTP server, in a process
-// of its own, that answers each with a fixed body the size of the mean
-// answer the workload got.
-func httpCeiling(ctx context.Context, cfg Config, w Workload, f *Fleet, got *Result) (*Result, error) {
-	ct := got.ContentType
-	if ct == "" {
-		ct = "application/json"
+// compare measures workload w in cfg.Rounds slices of cfg.Duration, each
+// followed by the same slice of its HTTP ceiling: the same requests from
+// the same clients to a bare HTTP server, in a process of its own, that
+// answers each with a fixed body the size of the workload's mean answer.
+func compare(ctx context.Context, cfg Config, w Workload, f *Fleet, url string, run *WorkloadRun) error {
+	server := newTarget(clientsOf(w, f, url), true)
+	defer server.close()
+	var ceiling *target
+	run.Result = &Result{}
+	slice := cfg.Duration / time.Duration(cfg.Rounds)
+	for round := range cfg.Rounds {
+		warmup := time.Duration(0)
+		if round == 0 {
+			warmup = cfg.Warmup
+		}
+		run.Result.add(server.run(ctx, warmup, slice))
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		if cfg.NoCeilings {
+			continue
+		}
+		if ceiling == nil {
+			ct := cmp.Or(run.Result.ContentType, "application/json")
+			args := []string{CeilingCommand, "--listen", "127.0.0.1:0", "--size", strconv.Itoa(run.Result.MeanBody()), "--content-type", ct}
+			p, err := startProcess(ctx, cfg.Exe, args, CeilingBanner, "/")
+			if err != nil {
+				return fmt.Errorf("HTTP ceiling for %s: %w", w.Name, err)
+			}
+			defer p.stop()
+			ceiling, run.Ceiling = newTarget(clientsOf(w, f, p.URL), false), &Result{}
+			defer ceiling.close()
+		}
+		run.Ceiling.add(ceiling.run(ctx, warmup, slice))
 	}
-	args := []string{CeilingCommand, "--listen", "127.0.0.1:0", "--size", strconv.Itoa(got.MeanBody()), "--content-type", ct}
-	p, err := startProcess(ctx, cfg.Exe, args, CeilingBanner, "/")
-	if err != nil {
-		return nil, err
-	}
-	r := runLoad(ctx, clientsOf(w, f, p.URL), cfg.Warmup, cfg.Duration, false)
-	return r, p.stop()
+	return ctx.Err()
 }
 
 // profile starts taking the server's CPU profile of the measurement about
@@ -323,7 +348,11 @@ func profile(ctx context.Context, cfg Config, adm *adminClient, name string) (wa
 			errc <- ctx.Err()
 			return
 		}
-		seconds := int(math.Ceil(cfg.Duration.Seconds()))
+		measured := cfg.Duration
+		if !cfg.NoCeilings {
+			measured *= 2 // the ceiling's slices alternate with the workload's
+		}
+		seconds := int(math.Ceil(measured.Seconds()))
 		errc <- adm.download(ctx, "debug/pprof/profile?seconds="+strconv.Itoa(seconds), filepath.Join(cfg.ProfileDir, name+".cpu.pprof"))
 	}()
 	return func() error {

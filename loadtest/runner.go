@@ -63,13 +63,34 @@ const maxSamples = 5
 // duration, and measures the second part. With judge, each answer's Check
 // runs; without it only the status is judged.
 func runLoad(ctx context.Context, clients []Client, warmup, duration time.Duration, judge bool) *Result {
+	t := newTarget(clients, judge)
+	defer t.close()
+	return t.run(ctx, warmup, duration)
+}
+
+// target is one side of a comparison, the server or a ceiling: its
+// clients, and their connections, kept from one round to the next.
+type target struct {
+	clients []Client
+	judge   bool
+	tr      *http.Transport
+	hc      *http.Client
+	bufs    []bytes.Buffer
+}
+
+func newTarget(clients []Client, judge bool) *target {
 	tr := newTransport(len(clients))
-	defer tr.CloseIdleConnections()
-	hc := &http.Client{Transport: tr, Timeout: 30 * time.Second}
-	bufs := make([]bytes.Buffer, len(clients))
-	types := make([]string, len(clients))
-	r := measure(ctx, len(clients), warmup, duration, func(i int) (int, error) {
-		n, ct, err := do(ctx, hc, clients[i], &bufs[i], judge)
+	return &target{clients: clients, judge: judge, tr: tr, hc: &http.Client{Transport: tr, Timeout: 30 * time.Second},
+		bufs: make([]bytes.Buffer, len(clients))}
+}
+
+func (t *target) close() { t.tr.CloseIdleConnections() }
+
+// run is one round: warmup, then duration measured.
+func (t *target) run(ctx context.Context, warmup, duration time.Duration) *Result {
+	types := make([]string, len(t.clients))
+	r := measure(ctx, len(t.clients), warmup, duration, func(i int) (int, error) {
+		n, ct, err := do(ctx, t.hc, t.clients[i], &t.bufs[i], t.judge)
 		if err == nil && types[i] == "" {
 			types[i] = ct
 		}
@@ -82,6 +103,22 @@ func runLoad(ctx context.Context, clients []Client, warmup, duration time.Durati
 		}
 	}
 	return r
+}
+
+// add adds the measurements of another round to r.
+func (r *Result) add(o *Result) {
+	r.Requests += o.Requests
+	r.Errors += o.Errors
+	r.WarmupErrors += o.WarmupErrors
+	r.Bytes += o.Bytes
+	r.Elapsed += o.Elapsed
+	r.Latency.Merge(&o.Latency)
+	for _, s := range o.Samples {
+		r.Samples = addSample(r.Samples, s)
+	}
+	if r.ContentType == "" {
+		r.ContentType = o.ContentType
+	}
 }
 
 // measure calls op from clients goroutines, each in a closed loop, for

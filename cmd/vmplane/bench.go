@@ -23,6 +23,7 @@ func bench(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs.IntVar(&cfg.Clients, "c", 64, "concurrent closed-loop clients, one connection each")
 	fs.DurationVar(&cfg.Duration, "duration", 0, "how long each workload and each ceiling is measured (default 10s)")
 	fs.DurationVar(&cfg.Warmup, "warmup", 0, "unmeasured time before each measurement (default 1s; negative: none)")
+	fs.IntVar(&cfg.Rounds, "rounds", 5, "slices each measurement is split into, alternating a workload with its HTTP ceiling")
 	fs.IntVar(&cfg.Startups, "startups", 5, "starts of a server on an empty data directory to time")
 	fs.BoolVar(&cfg.NoCeilings, "no-ceilings", false, "skip the HTTP and storage ceilings")
 	fs.StringVar(&cfg.ProfileDir, "profile", "", "directory for the server's CPU and heap profiles of each workload (go tool pprof)")
