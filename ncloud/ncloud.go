@@ -140,6 +140,7 @@ type call struct {
 	cat   *vmplane.Catalog
 	scope vmplane.Scope
 	p     params
+	slab  *slab // lends the answer's objects their fields
 }
 
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -187,7 +188,8 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	c := &call{ctx: r.Context(), h: h, api: a, svc: h.svc, cat: h.svc.Catalog(a.cloud),
-		scope: vmplane.Scope{Cloud: a.cloud, Account: acct.ID}, p: p}
+		scope: vmplane.Scope{Cloud: a.cloud, Account: acct.ID}, p: p, slab: slabs.Get().(*slab)}
+	defer c.slab.release()
 	res, err := fn(c)
 	if err != nil {
 		h.writeError(w, r, f, name, err)

@@ -135,7 +135,7 @@ func (s server) diskDetail() obj { return code(s.DiskType, s.DiskType) }
 // documented responses.
 func (c *call) vpcServer(s server) obj {
 	ipNo, ip := s.publicIP()
-	return obj{
+	return c.slab.keep(obj{
 		{"serverInstanceNo", s.ID},
 		{"serverName", s.Name},
 		{"serverDescription", s.Attr("serverDescription")},
@@ -174,7 +174,7 @@ func (c *call) vpcServer(s server) obj {
 		{"fabricClusterMode", ""},
 		{"fabricClusterNo", ""},
 		{"fabricClusterName", ""},
-	}
+	})
 }
 
 // classicServer renders a Classic ServerInstance in the field order of
@@ -184,7 +184,7 @@ func (c *call) classicServer(s server) obj {
 	for _, no := range s.accessControlGroups() {
 		acgs = append(acgs, classicACG(no, no == s.region.Attrs["accessControlGroupNo"]))
 	}
-	return obj{
+	return c.slab.keep(obj{
 		{"serverInstanceNo", s.ID},
 		{"serverName", s.Name},
 		{"serverDescription", s.Attr("serverDescription")},
@@ -216,7 +216,7 @@ func (c *call) classicServer(s server) obj {
 		{"initScriptNo", s.Attr("initScriptNo")},
 		{"accessControlGroupList", acgs},
 		{"instanceTagList", s.tags()},
-	}
+	})
 }
 
 // tagPrefix marks a Classic instance tag among an instance's attributes.

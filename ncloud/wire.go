@@ -7,6 +7,7 @@ import (
 	"io"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode/utf8"
 )
 
@@ -23,6 +24,32 @@ type obj []field
 type field struct {
 	key string
 	val any
+}
+
+// slab lends the objects of one answer their fields, and lends them again
+// to a later answer: the servers of a page were half of every byte a list
+// call allocated. An object too big for what is left gets its own.
+type slab struct{ fields []field }
+
+var slabs = sync.Pool{New: func() any { return &slab{fields: make([]field, 0, 1024)} }}
+
+// keep copies o into the slab (a nil slab lends nothing); o itself can
+// then live on the stack.
+func (s *slab) keep(o obj) obj {
+	if s == nil || len(s.fields)+len(o) > cap(s.fields) {
+		return append(obj(nil), o...)
+	}
+	i := len(s.fields)
+	s.fields = append(s.fields, o...)
+	return s.fields[i : i+len(o) : i+len(o)]
+}
+
+// release clears what the slab lent, so that it holds on to nothing, and
+// gives it back.
+func (s *slab) release() {
+	clear(s.fields)
+	s.fields = s.fields[:0]
+	slabs.Put(s)
 }
 
 // code is NCP's CommonCode: {"code": ..., "codeName": ...}.
