@@ -125,18 +125,7 @@ func (s *Service) UpdateResource(ctx context.Context, scope Scope, kind, id stri
 			return err
 		}
 		r := *cur
-		r.Attrs = maps.Clone(r.Attrs)
-		if r.Attrs == nil {
-			r.Attrs = make(map[string]string)
-		}
-		for k, v := range attrs {
-			if v == "" {
-				delete(r.Attrs, k)
-			} else {
-				r.Attrs[k] = v
-			}
-		}
-		r.UpdatedAt = t.now
+		r.Attrs, r.UpdatedAt = mergeAttrs(r.Attrs, attrs), t.now
 		t.putResource(&r)
 		out = r
 		return nil

@@ -593,17 +593,7 @@ func (s *Service) UpdateInstance(ctx context.Context, scope Scope, id string, u 
 			n.Protected = *u.Protected
 		}
 		if len(u.Attrs) > 0 {
-			n.Attrs = maps.Clone(n.Attrs)
-			if n.Attrs == nil {
-				n.Attrs = make(map[string]string)
-			}
-			for k, v := range u.Attrs {
-				if v == "" {
-					delete(n.Attrs, k)
-				} else {
-					n.Attrs[k] = v
-				}
-			}
+			n.Attrs = mergeAttrs(n.Attrs, u.Attrs)
 		}
 		n.UpdatedAt = t.now
 		t.putInstance(&n)
@@ -611,6 +601,23 @@ func (s *Service) UpdateInstance(ctx context.Context, scope Scope, id string, u 
 		return nil
 	})
 	return out, err
+}
+
+// mergeAttrs returns a copy of attrs with updates applied: a value replaces,
+// an empty value deletes. Published attrs are never changed in place.
+func mergeAttrs(attrs, updates map[string]string) map[string]string {
+	out := maps.Clone(attrs)
+	if out == nil {
+		out = make(map[string]string, len(updates))
+	}
+	for k, v := range updates {
+		if v == "" {
+			delete(out, k)
+		} else {
+			out[k] = v
+		}
+	}
+	return out
 }
 
 // CreateInstances accepts the creation of len(req.Names) instances as one job.

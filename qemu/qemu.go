@@ -659,12 +659,35 @@ func (d *Driver) Cleanup(ctx context.Context) error {
 		m.op.Lock()
 		err := d.kill(ctx, m)
 		if err == nil {
+			err = d.killStray(ctx, m.dir)
+		}
+		if err == nil {
 			err = d.forget(m)
 		}
 		m.op.Unlock()
 		errs = append(errs, err)
 	}
 	return errors.Join(errs...)
+}
+
+// killStray kills a QEMU running in dir that the driver does not know as
+// live (say, its QMP connection broke): whatever the driver believes,
+// nothing may outlive a clean-up, and a directory is removed only once
+// its process is gone.
+func (d *Driver) killStray(ctx context.Context, dir string) error {
+	pid, ok := processesIn(d.cfg.Dir, d.cfg.QEMU)[dir]
+	if !ok {
+		return nil
+	}
+	p := &process{pid: pid, dir: dir, exe: d.cfg.QEMU, exited: make(chan struct{})}
+	d.log.Warn("killing a QEMU the driver did not track", "dir", dir, "pid", pid)
+	if err := p.kill(); err != nil {
+		return err
+	}
+	if !p.wait(ctx, 10*time.Second) {
+		return fmt.Errorf("qemu: pid %d in %s did not die", pid, dir)
+	}
+	return nil
 }
 
 // kill stops m's process at once and waits until it is gone.

@@ -139,6 +139,6 @@ func TestVMsOutliveSIGKILLAndTheOperationInFlightCompletes(t *testing.T) {
 		t.Errorf("vmplane --driver-cleanup exited with %v\n%s", err, c.logs)
 	}
 	if procs := qemutest.Processes(t, vms); len(procs) != 0 {
-		t.Errorf("after --driver-cleanup, QEMU processes remain: %v", procs)
+		t.Errorf("after --driver-cleanup, QEMU processes remain: %v\n%s", procs, c.logs)
 	}
 }
