@@ -436,3 +436,300 @@ func TestPackerBuildVPC(t *testing.T) {
 		t.Fatalf("server from the image: %+v", fromImage)
 	}
 }
+
+// Classic's types for the same flow.
+
+type ClassicMemberServerImage struct {
+	MemberServerImageNo            *string     `json:"memberServerImageNo,omitempty"`
+	MemberServerImageName          *string     `json:"memberServerImageName,omitempty"`
+	OriginalServerProductCode      *string     `json:"originalServerProductCode,omitempty"`
+	OriginalServerImageProductCode *string     `json:"originalServerImageProductCode,omitempty"`
+	MemberServerImageStatus        *CommonCode `json:"memberServerImageStatus,omitempty"`
+	Region                         *ClassicRegion
+	Zone                           *ClassicZone
+}
+
+type ClassicPublicIpInstance struct {
+	PublicIpInstanceNo                   *string                `json:"publicIpInstanceNo,omitempty"`
+	PublicIp                             *string                `json:"publicIp,omitempty"`
+	PublicIpInstanceStatus               *CommonCode            `json:"publicIpInstanceStatus,omitempty"`
+	PublicIpInstanceOperation            *CommonCode            `json:"publicIpInstanceOperation,omitempty"`
+	ServerInstanceAssociatedWithPublicIp *ClassicServerInstance `json:"serverInstanceAssociatedWithPublicIp,omitempty"`
+}
+
+type classicAroundResponse struct {
+	RequestId             *string                     `json:"requestId,omitempty"`
+	ReturnCode            *string                     `json:"returnCode,omitempty"`
+	TotalRows             *int32                      `json:"totalRows,omitempty"`
+	PrivateKey            *string                     `json:"privateKey,omitempty"`
+	RootPassword          *string                     `json:"rootPassword,omitempty"`
+	ServerInstanceList    []*ClassicServerInstance    `json:"serverInstanceList,omitempty"`
+	RegionList            []*ClassicRegion            `json:"regionList,omitempty"`
+	ZoneList              []*ClassicZone              `json:"zoneList,omitempty"`
+	ProductList           []*Product                  `json:"productList,omitempty"`
+	MemberServerImageList []*ClassicMemberServerImage `json:"memberServerImageList,omitempty"`
+	PublicIpInstanceList  []*ClassicPublicIpInstance  `json:"publicIpInstanceList,omitempty"`
+}
+
+type ClassicZoneListRequest struct{ RegionNo *string }
+
+type ClassicMemberServerImageListRequest struct {
+	MemberServerImageNoList []*string
+	PlatformTypeCodeList    []*string
+	PageNo                  *int32
+	PageSize                *int32
+	RegionNo                *string
+}
+
+type ClassicProductListRequest struct {
+	RegionNo               *string
+	ServerImageProductCode *string
+}
+
+// ClassicPackerCreateRequest is createServerInstances as the builder fills
+// it, in the SDK's field order; the SDK sends UserData base64-encoded.
+type ClassicPackerCreateRequest struct {
+	ServerImageProductCode *string
+	ServerProductCode      *string
+	MemberServerImageNo    *string
+	LoginKeyName           *string
+	FeeSystemTypeCode      *string
+	UserData               *string
+	ZoneNo                 *string
+}
+
+type ClassicRootPasswordRequest struct {
+	PrivateKey       *string
+	ServerInstanceNo *string
+}
+
+type ClassicCreatePublicIpRequest struct{ ServerInstanceNo *string }
+
+type ClassicPublicIpListRequest struct{ PublicIpInstanceNoList []*string }
+
+type ClassicCreateMemberServerImageRequest struct {
+	MemberServerImageDescription *string
+	MemberServerImageName        *string
+	ServerInstanceNo             *string
+}
+
+func (c *sdk) classic(t *testing.T, action string, req any) *classicAroundResponse {
+	t.Helper()
+	var resp classicAroundResponse
+	if err := c.call(action, req, &resp); err != nil {
+		t.Fatalf("%s: %v", action, err)
+	}
+	if resp.ReturnCode == nil || *resp.ReturnCode != "0" {
+		t.Fatalf("%s: bad envelope: %+v", action, resp)
+	}
+	return &resp
+}
+
+// TestPackerBuildClassic replays the builder's Classic flow: the same
+// steps without init script and ACG, polling getServerInstanceList and
+// getMemberServerImageList; then a second build from the image it made.
+func TestPackerBuildClassic(t *testing.T) {
+	srv := vmplanetest.NewServer(t, vmplanetest.Options{})
+	c := newSDK(srv, "/server/v2")
+	const image = "SPSW0LINUX000139"
+
+	build := func(name string, fromImage string) string {
+		t.Helper()
+		regionNo := c.classic(t, "getRegionList", &RegionListRequest{}).RegionList[0].RegionNo
+		zoneNo := c.classic(t, "getZoneList", &ClassicZoneListRequest{RegionNo: regionNo}).ZoneList[0].ZoneNo
+		serverProduct, imageProduct := "", image
+		for _, img := range c.classic(t, "getMemberServerImageList", &ClassicMemberServerImageListRequest{RegionNo: regionNo}).MemberServerImageList {
+			if *img.MemberServerImageName == name {
+				t.Fatalf("image name %s taken", name)
+			}
+			if *img.MemberServerImageNo == fromImage {
+				serverProduct, imageProduct = *img.OriginalServerProductCode, *img.OriginalServerImageProductCode
+			}
+		}
+		if fromImage != "" && serverProduct == "" {
+			t.Fatalf("member image %s not listed", fromImage)
+		}
+		if !slices.ContainsFunc(c.classic(t, "getServerImageProductList", &ClassicProductListRequest{RegionNo: regionNo}).ProductList,
+			func(p *Product) bool { return *p.ProductCode == imageProduct }) {
+			t.Fatalf("%s is not an image product", imageProduct)
+		}
+		c.classic(t, "getServerProductList", &ClassicProductListRequest{RegionNo: regionNo, ServerImageProductCode: &imageProduct})
+		keyName := "packer-" + name
+		key := c.classic(t, "createLoginKey", &CreateLoginKeyRequest{KeyName: &keyName}).PrivateKey
+		req := &ClassicPackerCreateRequest{ServerProductCode: &serverProduct, MemberServerImageNo: &fromImage, LoginKeyName: &keyName,
+			FeeSystemTypeCode: str("MTRAT"), UserData: str("IyEvYmluL3NoCg=="), ZoneNo: zoneNo}
+		if fromImage == "" {
+			req.ServerImageProductCode = &imageProduct
+		}
+		id := *c.classic(t, "createServerInstances", req).ServerInstanceList[0].ServerInstanceNo
+		list := &ClassicInstancesRequest{ServerInstanceNoList: []*string{&id}}
+		wait := func(status string) *ClassicServerInstance {
+			t.Helper()
+			for range 100 {
+				if s := c.classic(t, "getServerInstanceList", list).ServerInstanceList[0]; s.ServerInstanceStatus.code() == status {
+					return s
+				}
+				srv.Advance(5 * time.Second)
+			}
+			t.Fatalf("server %s never became %s", id, status)
+			return nil
+		}
+		wait("RUN")
+		c.classic(t, "getRootPassword", &ClassicRootPasswordRequest{PrivateKey: key, ServerInstanceNo: &id})
+		ip := c.classic(t, "createPublicIpInstance", &ClassicCreatePublicIpRequest{ServerInstanceNo: &id}).PublicIpInstanceList[0]
+		if s := c.classic(t, "getServerInstanceList", list).ServerInstanceList[0]; *s.PublicIp != *ip.PublicIp {
+			t.Fatalf("server shows public IP %q, want %s", *s.PublicIp, *ip.PublicIp)
+		}
+		c.classic(t, "stopServerInstances", list)
+		wait("NSTOP")
+		imageNo := *c.classic(t, "createMemberServerImage", &ClassicCreateMemberServerImageRequest{MemberServerImageDescription: str(""),
+			MemberServerImageName: &name, ServerInstanceNo: &id}).MemberServerImageList[0].MemberServerImageNo
+		for c.classic(t, "getMemberServerImageList", &ClassicMemberServerImageListRequest{MemberServerImageNoList: []*string{&imageNo}}).
+			MemberServerImageList[0].MemberServerImageStatus.code() != "CREAT" {
+			srv.Advance(5 * time.Second)
+		}
+		c.classic(t, "terminateServerInstances", list)
+		for *c.classic(t, "getServerInstanceList", list).TotalRows > 0 {
+			srv.Advance(3 * time.Second)
+		}
+		got := c.classic(t, "getPublicIpInstanceList", &ClassicPublicIpListRequest{PublicIpInstanceNoList: []*string{ip.PublicIpInstanceNo}}).PublicIpInstanceList[0]
+		if got.PublicIpInstanceStatus.code() != "CREAT" || got.PublicIpInstanceOperation.code() != "NULL" ||
+			(got.ServerInstanceAssociatedWithPublicIp != nil && got.ServerInstanceAssociatedWithPublicIp.ServerInstanceNo != nil) {
+			t.Fatalf("public IP after its server: %+v", got)
+		}
+		c.classic(t, "deletePublicIpInstances", &ClassicPublicIpListRequest{PublicIpInstanceNoList: []*string{ip.PublicIpInstanceNo}})
+		c.classic(t, "deleteLoginKey", &CreateLoginKeyRequest{KeyName: &keyName})
+		return imageNo
+	}
+	first := build("packer-centos", "")
+	build("packer-centos-2", first)
+}
+
+// TestPackerRefusals checks each refusal the builder can meet, in NCP's
+// error format as the SDK reports it.
+func TestPackerRefusals(t *testing.T) {
+	srv := vmplanetest.NewServer(t, vmplanetest.Options{})
+	c := newSDK(srv, "/vserver/v2")
+	kr := str("KR")
+	nic := []*NetworkInterfaceParameter{{NetworkInterfaceOrder: i32(0), AccessControlGroupNoList: []*string{str("21375")}}}
+	create := func(key string, image string) *CreateServerInstancesRequest {
+		r := &CreateServerInstancesRequest{RegionCode: kr, VpcNo: str("10375"), SubnetNo: str(packerSubnet), NetworkInterfaceList: nic}
+		if key != "" {
+			r.LoginKeyName = &key
+		}
+		if strings.HasPrefix(image, "SW.") {
+			r.ServerImageProductCode = &image
+		} else {
+			r.MemberServerImageInstanceNo = &image
+		}
+		return r
+	}
+	key := c.around(t, "createLoginKey", &CreateLoginKeyRequest{KeyName: str("packer-key")}).PrivateKey
+	keyless := *c.server(t, "createServerInstances", create("", packerImage)).ServerInstanceNo
+	id := *c.server(t, "createServerInstances", create("packer-key", packerImage)).ServerInstanceNo
+	srv.Advance(8 * time.Second)
+	other := c.around(t, "createLoginKey", &CreateLoginKeyRequest{KeyName: str("other-key")}).PrivateKey
+	c.around(t, "createPublicIpInstance", &CreatePublicIpInstanceRequest{ServerInstanceNo: &id})
+	ip := c.around(t, "createPublicIpInstance", &CreatePublicIpInstanceRequest{}).PublicIpInstanceList[0].PublicIpInstanceNo
+	acg := c.around(t, "createAccessControlGroup", &CreateAccessControlGroupRequest{VpcNo: str("10375")}).AccessControlGroupList[0].AccessControlGroupNo
+	c.server(t, "createServerInstances", &CreateServerInstancesRequest{VpcNo: str("10375"), SubnetNo: str(packerSubnet),
+		ServerImageProductCode: str(packerImage), NetworkInterfaceList: []*NetworkInterfaceParameter{{NetworkInterfaceOrder: i32(0), AccessControlGroupNoList: []*string{acg}}}})
+	c.server(t, "stopServerInstances", &InstancesRequest{ServerInstanceNoList: []*string{&id}})
+	srv.Advance(3 * time.Second)
+	image := *c.around(t, "createMemberServerImageInstance", &CreateMemberServerImageInstanceRequest{ServerInstanceNo: &id}).
+		MemberServerImageInstanceList[0].MemberServerImageInstanceNo
+	c.server(t, "startServerInstances", &InstancesRequest{ServerInstanceNoList: []*string{&id}})
+
+	for _, tc := range []struct {
+		name, action string
+		req          any
+		want         string
+	}{
+		{"a login key name in use", "createLoginKey", &CreateLoginKeyRequest{KeyName: str("packer-key")}, "50120"},
+		{"a login key name NCP does not allow", "createLoginKey", &CreateLoginKeyRequest{KeyName: str("Packer_Key")}, "50120"},
+		{"an unknown login key at create", "createServerInstances", create("no-such-key", packerImage), "50120"},
+		{"an unknown login key to delete", "deleteLoginKeys", &DeleteLoginKeysRequest{KeyNameList: []*string{str("packer-key"), str("no-such-key")}}, "50120"},
+		{"another key's private key", "getRootPassword", &GetRootPasswordRequest{ServerInstanceNo: &id, PrivateKey: other}, "50120"},
+		{"not a private key", "getRootPassword", &GetRootPasswordRequest{ServerInstanceNo: &id, PrivateKey: str("ssh-rsa AAAA")}, "50120"},
+		{"no private key", "getRootPassword", &GetRootPasswordRequest{ServerInstanceNo: &id}, "900"},
+		{"a server made without a key", "getRootPassword", &GetRootPasswordRequest{ServerInstanceNo: &keyless, PrivateKey: key}, "50120"},
+		{"the password of an unknown server", "getRootPassword", &GetRootPasswordRequest{ServerInstanceNo: str("29999999"), PrivateKey: key}, "24120"},
+		{"a second public IP for a server", "createPublicIpInstance", &CreatePublicIpInstanceRequest{ServerInstanceNo: &id}, "50120"},
+		{"an unknown public IP", "getPublicIpInstanceDetail", &PublicIpInstanceDetailRequest{PublicIpInstanceNo: str("29999999")}, "50120"},
+		{"disassociating a free public IP", "disassociatePublicIpFromServerInstance", &DisassociatePublicIpRequest{PublicIpInstanceNo: ip}, "50120"},
+		{"an unknown init script at create", "createServerInstances", func() any { r := create("", packerImage); r.InitScriptNo = str("29999999"); return r }(), "50120"},
+		{"an ACG rule without ports", "addAccessControlGroupInboundRule", &AddAccessControlGroupRuleRequest{AccessControlGroupNo: acg, VpcNo: str("10375"),
+			AccessControlGroupRuleList: []*AddAccessControlGroupRuleParameter{{IpBlock: str("0.0.0.0/0"), ProtocolTypeCode: str("TCP")}}}, "900"},
+		{"an ACG rule with a bad block", "addAccessControlGroupInboundRule", &AddAccessControlGroupRuleRequest{AccessControlGroupNo: acg, VpcNo: str("10375"),
+			AccessControlGroupRuleList: []*AddAccessControlGroupRuleParameter{{IpBlock: str("0.0.0.0/33"), PortRange: str("22"), ProtocolTypeCode: str("TCP")}}}, "50120"},
+		{"an ACG a server uses", "deleteAccessControlGroup", &DeleteAccessControlGroupRequest{VpcNo: str("10375"), AccessControlGroupNo: acg}, "50120"},
+		{"the default ACG", "deleteAccessControlGroup", &DeleteAccessControlGroupRequest{VpcNo: str("10375"), AccessControlGroupNo: str("21375")}, "50120"},
+		{"an image of a server starting", "createMemberServerImageInstance", &CreateMemberServerImageInstanceRequest{ServerInstanceNo: &id}, "25008"},
+		{"a server from an image being made", "createServerInstances", create("", image), "25018"},
+		{"deleting an image being made", "deleteMemberServerImageInstances", &DeleteMemberServerImageInstancesRequest{MemberServerImageInstanceNoList: []*string{&image}}, "25018"},
+		{"a server from an unknown image", "createServerInstances", create("", "29999999"), "10712"},
+		{"an image of a KVM server", "createMemberServerImageInstance", &CreateMemberServerImageInstanceRequest{ServerInstanceNo: str(seedKVM(t, srv))}, "50120"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := c.refused(t, tc.action, tc.req); got != tc.want {
+				t.Errorf("%s: code %s, want %s", tc.action, got, tc.want)
+			}
+		})
+	}
+
+	// What the builder's clean-up does when a build halts with the server
+	// still up: disassociate the public IP, then delete it.
+	assoc := c.detail(t, id).PublicIpInstanceNo
+	if code := c.refused(t, "deletePublicIpInstance", &PublicIpInstanceDetailRequest{PublicIpInstanceNo: assoc}); code != "50120" {
+		t.Errorf("deleting an associated public IP: code %s, want 50120", code)
+	}
+	c.around(t, "disassociatePublicIpFromServerInstance", &DisassociatePublicIpRequest{PublicIpInstanceNo: assoc, ServerInstanceNo: &id})
+	c.around(t, "deletePublicIpInstance", &PublicIpInstanceDetailRequest{PublicIpInstanceNo: assoc})
+	if got := c.detail(t, id); *got.PublicIp != "" {
+		t.Errorf("server still shows public IP %s", *got.PublicIp)
+	}
+
+	srv.Advance(30 * time.Second) // an image takes 30 s at time scale 1
+	c.server(t, "createServerInstances", create("", image))
+}
+
+func seedKVM(t *testing.T, srv *vmplanetest.Server) string {
+	t.Helper()
+	ins, err := srv.Service.SeedInstances(t.Context(), seeds(stoppedCI2))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ins[0].ID
+}
+
+// TestPackerObjectsOutliveARestart checks that what the builder makes is
+// kept: a login key, a public IP and an image are still there, and still
+// work, after vmplane restarts on the same data.
+func TestPackerObjectsOutliveARestart(t *testing.T) {
+	dir := t.TempDir()
+	srv := vmplanetest.NewServer(t, vmplanetest.Options{DataDir: dir})
+	c := newSDK(srv, "/vserver/v2")
+	key := c.around(t, "createLoginKey", &CreateLoginKeyRequest{KeyName: str("kept-key")}).PrivateKey
+	id := *c.server(t, "createServerInstances", &CreateServerInstancesRequest{LoginKeyName: str("kept-key"), VpcNo: str("10375"),
+		SubnetNo: str(packerSubnet), ServerImageProductCode: str(packerImage),
+		NetworkInterfaceList: []*NetworkInterfaceParameter{{NetworkInterfaceOrder: i32(0), AccessControlGroupNoList: []*string{str("21375")}}}}).ServerInstanceNo
+	srv.Advance(8 * time.Second)
+	ip := c.around(t, "createPublicIpInstance", &CreatePublicIpInstanceRequest{ServerInstanceNo: &id}).PublicIpInstanceList[0]
+	image := c.around(t, "createMemberServerImageInstance", &CreateMemberServerImageInstanceRequest{MemberServerImageName: str("kept-image"),
+		ServerInstanceNo: &id}).MemberServerImageInstanceList[0].MemberServerImageInstanceNo
+	srv.Close()
+
+	srv = vmplanetest.NewServer(t, vmplanetest.Options{DataDir: dir, Start: vmplanetest.Epoch.Add(time.Minute)})
+	c = newSDK(srv, "/vserver/v2")
+	if keys := c.around(t, "getLoginKeyList", &GetLoginKeyListRequest{KeyName: str("kept-key")}).LoginKeyList; len(keys) != 1 {
+		t.Fatalf("login keys after restart: %+v", keys)
+	}
+	c.around(t, "getRootPassword", &GetRootPasswordRequest{ServerInstanceNo: &id, PrivateKey: key})
+	if got := c.detail(t, id); *got.PublicIp != *ip.PublicIp {
+		t.Fatalf("server's public IP after restart: %q, want %s", *got.PublicIp, *ip.PublicIp)
+	}
+	got := c.around(t, "getMemberServerImageInstanceDetail", &MemberServerImageInstanceDetailRequest{MemberServerImageInstanceNo: image})
+	if len(got.MemberServerImageInstanceList) != 1 || got.MemberServerImageInstanceList[0].MemberServerImageInstanceStatus.code() != "CREAT" {
+		t.Fatalf("image after restart: %+v", got.MemberServerImageInstanceList)
+	}
+}
