@@ -84,29 +84,6 @@ type Vpc struct {
 	CreateDate    *string     `json:"createDate,omitempty"`
 }
 
-// aroundResponse holds every list and field the responses of these calls
-// carry.
-type aroundResponse struct {
-	RequestId                     *string                      `json:"requestId,omitempty"`
-	ReturnCode                    *string                      `json:"returnCode,omitempty"`
-	ReturnMessage                 *string                      `json:"returnMessage,omitempty"`
-	TotalRows                     *int32                       `json:"totalRows,omitempty"`
-	KeyName                       *string                      `json:"keyName,omitempty"`
-	PrivateKey                    *string                      `json:"privateKey,omitempty"`
-	RootPassword                  *string                      `json:"rootPassword,omitempty"`
-	LoginKeyList                  []*LoginKey                  `json:"loginKeyList,omitempty"`
-	InitScriptList                []*InitScript                `json:"initScriptList,omitempty"`
-	AccessControlGroupList        []*AccessControlGroup        `json:"accessControlGroupList,omitempty"`
-	AccessControlGroupRuleList    []*AccessControlGroupRule    `json:"accessControlGroupRuleList,omitempty"`
-	PublicIpInstanceList          []*PublicIpInstance          `json:"publicIpInstanceList,omitempty"`
-	MemberServerImageInstanceList []*MemberServerImageInstance `json:"memberServerImageInstanceList,omitempty"`
-	VpcList                       []*Vpc                       `json:"vpcList,omitempty"`
-	SubnetList                    []*Subnet                    `json:"subnetList,omitempty"`
-	ProductList                   []*Product                   `json:"productList,omitempty"`
-	ZoneList                      []*Zone                      `json:"zoneList,omitempty"`
-	RegionList                    []*Region                    `json:"regionList,omitempty"`
-}
-
 type CreateLoginKeyRequest struct{ KeyName *string }
 
 type GetLoginKeyListRequest struct {
@@ -241,9 +218,9 @@ type DeleteMemberServerImageInstancesRequest struct {
 }
 
 // around calls an action that must succeed and decodes it.
-func (c *sdk) around(t *testing.T, action string, req any) *aroundResponse {
+func (c *sdk) around(t *testing.T, action string, req any) *response {
 	t.Helper()
-	var resp aroundResponse
+	var resp response
 	if err := c.call(action, req, &resp); err != nil {
 		t.Fatalf("%s: %v", action, err)
 	}
@@ -256,7 +233,7 @@ func (c *sdk) around(t *testing.T, action string, req any) *aroundResponse {
 // refused calls an action that must be refused and returns NCP's code.
 func (c *sdk) refused(t *testing.T, action string, req any) string {
 	t.Helper()
-	var resp aroundResponse
+	var resp response
 	return returnCode(t, c.call(action, req, &resp))
 }
 
@@ -457,20 +434,6 @@ type ClassicPublicIpInstance struct {
 	ServerInstanceAssociatedWithPublicIp *ClassicServerInstance `json:"serverInstanceAssociatedWithPublicIp,omitempty"`
 }
 
-type classicAroundResponse struct {
-	RequestId             *string                     `json:"requestId,omitempty"`
-	ReturnCode            *string                     `json:"returnCode,omitempty"`
-	TotalRows             *int32                      `json:"totalRows,omitempty"`
-	PrivateKey            *string                     `json:"privateKey,omitempty"`
-	RootPassword          *string                     `json:"rootPassword,omitempty"`
-	ServerInstanceList    []*ClassicServerInstance    `json:"serverInstanceList,omitempty"`
-	RegionList            []*ClassicRegion            `json:"regionList,omitempty"`
-	ZoneList              []*ClassicZone              `json:"zoneList,omitempty"`
-	ProductList           []*Product                  `json:"productList,omitempty"`
-	MemberServerImageList []*ClassicMemberServerImage `json:"memberServerImageList,omitempty"`
-	PublicIpInstanceList  []*ClassicPublicIpInstance  `json:"publicIpInstanceList,omitempty"`
-}
-
 type ClassicZoneListRequest struct{ RegionNo *string }
 
 type ClassicMemberServerImageListRequest struct {
@@ -513,9 +476,9 @@ type ClassicCreateMemberServerImageRequest struct {
 	ServerInstanceNo             *string
 }
 
-func (c *sdk) classic(t *testing.T, action string, req any) *classicAroundResponse {
+func (c *sdk) classic(t *testing.T, action string, req any) *classicResponse {
 	t.Helper()
-	var resp classicAroundResponse
+	var resp classicResponse
 	if err := c.call(action, req, &resp); err != nil {
 		t.Fatalf("%s: %v", action, err)
 	}
