@@ -7,7 +7,6 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/json"
-	"flag"
 	"fmt"
 	"io"
 	"net/http"
@@ -23,8 +22,6 @@ import (
 	"github.com/vmplane/vmplane"
 	"github.com/vmplane/vmplane/vmplanetest"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files in testdata/golden")
 
 // wall is the fixed wall clock golden requests are signed at and checked
 // against; the core's clock is frozen at vmplanetest.Epoch.
@@ -352,7 +349,7 @@ func TestGolden(t *testing.T) {
 			}
 			res, body := send(t, srv, method, tc.target, reqBody, tc.auth)
 			got := fmt.Sprintf("%s\nContent-Type: %s\n\n%s", res.Status, res.Header.Get("Content-Type"), scrubKeys(body))
-			checkGolden(t, filepath.Join("testdata", "golden", tc.name+".txt"), got)
+			vmplanetest.Golden(t, filepath.Join("testdata", "golden", tc.name+".txt"), []byte(got))
 			if strings.Contains(tc.target+reqBody, "responseFormatType=json") && res.StatusCode < 300 {
 				var out response
 				if strings.HasPrefix(tc.target, "/server/") {
@@ -367,26 +364,6 @@ func TestGolden(t *testing.T) {
 				}
 			}
 		})
-	}
-}
-
-func checkGolden(t *testing.T, path, got string) {
-	t.Helper()
-	if *update {
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test ./ncloud -update to create it)", err)
-	}
-	if got != string(want) {
-		t.Errorf("response differs from %s (go test ./ncloud -update rewrites it)\n--- got\n%s\n--- want\n%s", path, got, want)
 	}
 }
 
