@@ -4,6 +4,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/vmplane/vmplane"
 )
@@ -73,5 +74,16 @@ func TestConcurrentCreatesOfOneUniqueNameHaveOneWinner(t *testing.T) {
 	wg.Wait()
 	if wins.Load() != 1 {
 		t.Fatalf("%d winners", wins.Load())
+	}
+}
+
+func TestScaledTimesACloudsOwnDurationsLikeOperations(t *testing.T) {
+	normal := newHarness(t, harnessOptions{})
+	if got := normal.svc.Scaled(30 * time.Second); got != 30*time.Second {
+		t.Errorf("at scale 1: %v, want 30s", got)
+	}
+	instant := newHarness(t, harnessOptions{instant: true})
+	if got := instant.svc.Scaled(30 * time.Second); got != 0 {
+		t.Errorf("at scale 0: %v, want 0", got)
 	}
 }

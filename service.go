@@ -68,6 +68,7 @@ type Service struct {
 	observer  Observer
 	clouds    map[string]*Cloud
 	durations map[Kind]time.Duration
+	timeScale float64
 	defAcct   AccountCreate
 	faults    faults
 
@@ -102,6 +103,7 @@ func Open(ctx context.Context, cfg Config) (*Service, error) {
 		observer:  cfg.Observer,
 		clouds:    make(map[string]*Cloud),
 		durations: make(map[Kind]time.Duration),
+		timeScale: cfg.TimeScale,
 		defAcct:   cfg.DefaultAccount,
 	}
 	if s.log == nil {
@@ -337,6 +339,12 @@ func (s *Service) ensureDefaultAccount(ctx context.Context) error {
 
 // Now returns the core's current time.
 func (s *Service) Now() time.Time { return s.clock.Now() }
+
+// Scaled returns d at the service's time scale, for a cloud that times
+// changes of its own resources (an image being made) as operations are timed.
+func (s *Service) Scaled(d time.Duration) time.Duration {
+	return time.Duration(float64(d) * s.timeScale)
+}
 
 // Cloud returns a registered cloud.
 func (s *Service) Cloud(name string) (*Cloud, bool) {

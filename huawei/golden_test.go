@@ -3,11 +3,9 @@ package huawei_test
 import (
 	"bytes"
 	"context"
-	"flag"
 	"fmt"
 	"io"
 	"net/http"
-	"os"
 	"path/filepath"
 	"reflect"
 	"strings"
@@ -22,8 +20,6 @@ import (
 	"github.com/vmplane/vmplane"
 	"github.com/vmplane/vmplane/vmplanetest"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files in testdata/golden")
 
 // goldenHost is where golden requests are sent: an in-memory transport, so
 // the links ECS shows do not depend on a port.
@@ -284,7 +280,7 @@ func TestGolden(t *testing.T) {
 			resp.Body = io.NopCloser(bytes.NewReader(body))
 			got := fmt.Sprintf("%s %s\n%s\n\nHTTP %d\nContent-Type: %s\nX-Request-Id: %s\n\n%s\n",
 				tc.method, g.expand(tc.path), g.expand(tc.body), resp.StatusCode, resp.Header.Get("Content-Type"), resp.Header.Get("X-Request-Id"), body)
-			checkGolden(t, filepath.Join("testdata", "golden", tc.name+".txt"), got)
+			vmplanetest.Golden(t, filepath.Join("testdata", "golden", tc.name+".txt"), []byte(got))
 
 			// The SDK must read every answer: successes into their
 			// model, errors into a code and a message.
@@ -304,27 +300,6 @@ func TestGolden(t *testing.T) {
 				}
 			}
 		})
-	}
-}
-
-// checkGolden compares got with the golden file, or rewrites it with -update.
-func checkGolden(t *testing.T, path, got string) {
-	t.Helper()
-	if *update {
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test ./huawei -update to create it)", err)
-	}
-	if got != string(want) {
-		t.Errorf("answer differs from %s (go test ./huawei -update rewrites it):\n--- got\n%s\n--- want\n%s", path, got, want)
 	}
 }
 

@@ -27,8 +27,8 @@ var (
 // embedded catalogs.
 func Clouds() []*vmplane.Cloud {
 	return []*vmplane.Cloud{
-		{Name: cloudVPC, Catalog: catalog.MustParse(vpcCatalog), InstanceID: instanceNo},
-		{Name: cloudClassic, Catalog: catalog.MustParse(classicCatalog), InstanceID: instanceNo},
+		{Name: cloudVPC, Catalog: catalog.MustParse(vpcCatalog), InstanceID: instanceNo, ResourceID: resourceNo},
+		{Name: cloudClassic, Catalog: catalog.MustParse(classicCatalog), InstanceID: instanceNo, ResourceID: resourceNo},
 	}
 }
 
@@ -45,6 +45,22 @@ const (
 )
 
 func instanceNo(seq int64) string { return strconv.FormatInt(baseServer+seq, 10) }
+
+// resourceNo numbers the objects vmplane keeps for NCP besides servers
+// (login keys, ACGs, public IPs, init scripts, member server images) from
+// the servers' sequence, as NCP does: the core's sequence numbers are
+// never reused, so no two of them, and no server, share a number.
+func resourceNo(kind string, seq int64) string { return instanceNo(seq) }
+
+// The kinds of those objects (vmplane.Resource.Kind). Each is kept in the
+// core scoped to an account and a cloud, so VPC and Classic have their own.
+const (
+	kindLoginKey   = "loginKey"
+	kindInitScript = "initScript"
+	kindACG        = "accessControlGroup"
+	kindPublicIP   = "publicIp"
+	kindImage      = "memberServerImage"
+)
 
 func derivedNo(base, seq int64) string { return strconv.FormatInt(base+seq, 10) }
 

@@ -48,6 +48,26 @@ const (
 	msgIncompatible = "Not found product. Only a spec of the same product type, disk type and generation can be changed to."
 	// UNVERIFIED: the code and message for a protected server.
 	msgProtected = "Unable to return the server since termination protection is set. Please release the termination protection and try again."
+	// NCP's Classic message for an image of a server that is not idle.
+	msgImageServerBusy = "Unable to create server image since server is either not in suspended status or in operation."
+	// NCP's message for a server or an image busy with an image; used for
+	// an image still being made (UNVERIFIED for that case).
+	msgImageBusy = "Operation is currently unavailable since (other) user is either operating server or creating server image. Please try again later."
+)
+
+// The objects around servers (login keys, ACGs, public IPs, init scripts,
+// member server images). UNVERIFIED, all of them: NCP's codes for these
+// refusals were not found, so each is NCP's invalid-value code (50120) with
+// a message that says what is wrong, and the parameter at fault.
+const (
+	msgNoLoginKey      = "The server was not created with a login key; its password cannot be looked up. location : serverInstanceNo."
+	msgWrongKey        = "The private key is not the server's login key. location : privateKey."
+	msgKVMImage        = "A member server image cannot be made from a KVM server. location : serverInstanceNo."
+	msgHasPublicIP     = "A public IP is already associated with the server. location : serverInstanceNo."
+	msgIPAssociated    = "The public IP is associated with a server; disassociate it first. location : publicIpInstanceNo."
+	msgIPNotAssociated = "The public IP is not associated with a server. location : publicIpInstanceNo."
+	msgDefaultACG      = "The default ACG cannot be deleted. location : accessControlGroupNo."
+	msgACGInUse        = "The ACG is in use by a server's network interface. location : accessControlGroupNo."
 )
 
 // Codes, in one place.
@@ -65,6 +85,8 @@ const (
 	codeServerProduct = "1401"
 	codeProtected     = "25047" // UNVERIFIED
 	codeQuota         = "10102"
+	codeImageServer   = "25008"
+	codeImageBusy     = "25018"
 	codeTemporary     = "1000"
 )
 
@@ -85,6 +107,17 @@ func exclusiveParams(a, b string) *apiError {
 }
 
 func noProduct() *apiError { return badRequest(codeNoProduct, msgNoProduct) }
+
+// notFoundParam refuses a name or number that names none of the caller's
+// objects (UNVERIFIED, see above).
+func notFoundParam(name string) *apiError {
+	return badRequest(codeInvalidValue, "Not found. The value names nothing of yours. location : "+name+".")
+}
+
+// nameTaken refuses a name already in use (UNVERIFIED, see above).
+func nameTaken(name string) *apiError {
+	return badRequest(codeInvalidValue, "The name is already in use. location : "+name+".")
+}
 
 // unknownServer is the answer for an instance number that names no server
 // of the caller: a number that does not look like one is "instance number

@@ -19,6 +19,10 @@ func FuzzHandler(f *testing.F) {
 	f.Add("POST", "changeServerInstanceSpec", "serverInstanceNo=20000001&serverProductCode=SPSVRSTAND000005", "")
 	f.Add("GET", "getServerInstanceList", "pageNo=99999999999&pageSize=2147483647&sortedBy=SERVERNAME", "")
 	f.Add("POST", "getSubnetDetail", "", "subnetNo=30136&responseFormatType=JSON")
+	f.Add("POST", "getRootPassword", "", "serverInstanceNo=20000002&privateKey=-----BEGIN+RSA+PRIVATE+KEY-----%0AAAAA%0A-----END+RSA+PRIVATE+KEY-----")
+	f.Add("GET", "addAccessControlGroupInboundRule", "vpcNo=10375&accessControlGroupNo=21375&accessControlGroupRuleList.1.protocolTypeCode=TCP&accessControlGroupRuleList.1.ipBlock=0.0.0.0/0&accessControlGroupRuleList.1.portRange=22", "")
+	f.Add("GET", "createMemberServerImageInstance", "serverInstanceNo=20000002&memberServerImageName=img", "")
+	f.Add("GET", "createPublicIpInstance", "serverInstanceNo=20000002", "")
 	srv := vmplanetest.NewServer(f, vmplanetest.Options{WallClock: func() time.Time { return wall }, NoListener: true})
 	post(f, srv, "/vserver/v2/createServerInstances", sdkCreateBody)
 	f.Fuzz(func(t *testing.T, method, action, query, body string) {

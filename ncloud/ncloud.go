@@ -64,11 +64,15 @@ type api struct {
 type action func(c *call) (result, error)
 
 // result is what every NCP response carries besides the request id and
-// return code: one list and its total.
+// return code: one list and its total, or fields of its own, or nothing
+// (deleteLoginKeys).
 type result struct {
-	list  string // e.g. serverInstanceList
+	list  string // e.g. serverInstanceList; "" for none
 	items []obj
 	total int // totalRows: all matches, not just this page
+	// fields follow the list: what an action answers other than a list
+	// (createLoginKey's privateKey, getRootPassword's rootPassword).
+	fields obj
 }
 
 func list(name string, items []obj) result {
@@ -97,6 +101,19 @@ func NewHandler(svc *vmplane.Service, cfg Config) http.Handler {
 		"getServerImageProductList":   (*call).getServerImageProductList,
 		"getRegionList":               (*call).getRegionList,
 		"getZoneList":                 (*call).getZoneList,
+		// Around a server: what Packer's builder calls.
+		"createLoginKey":                         (*call).createLoginKey,
+		"getLoginKeyList":                        (*call).getLoginKeyList,
+		"deleteLoginKey":                         (*call).deleteLoginKey,
+		"getRootPassword":                        (*call).getRootPassword,
+		"createPublicIpInstance":                 (*call).createPublicIpInstance,
+		"getPublicIpInstanceList":                (*call).getPublicIpInstanceList,
+		"associatePublicIpWithServerInstance":    (*call).associatePublicIpWithServerInstance,
+		"disassociatePublicIpFromServerInstance": (*call).disassociatePublicIpFromServerInstance,
+		"deletePublicIpInstances":                (*call).deletePublicIpInstances,
+		"createMemberServerImage":                (*call).createMemberServerImage,
+		"getMemberServerImageList":               (*call).getMemberServerImageList,
+		"deleteMemberServerImages":               (*call).deleteMemberServerImages,
 	}}
 	h.apis = []*api{
 		{prefix: "/vserver/v2/", cloud: cloudVPC, actions: map[string]action{
@@ -121,10 +138,37 @@ func NewHandler(svc *vmplane.Service, cfg Config) http.Handler {
 			"getBlockStorageInstanceList":   (*call).getBlockStorageInstanceList,
 			"getBlockStorageInstanceDetail": (*call).getBlockStorageInstanceDetail,
 			"getNetworkInterfaceDetail":     (*call).getNetworkInterfaceDetail,
+			// Around a server: what Packer's builder calls.
+			"createLoginKey":                         (*call).createLoginKey,
+			"getLoginKeyList":                        (*call).getLoginKeyList,
+			"deleteLoginKeys":                        (*call).deleteLoginKeys,
+			"getRootPassword":                        (*call).getRootPassword,
+			"createInitScript":                       (*call).createInitScript,
+			"getInitScriptList":                      (*call).getInitScriptList,
+			"getInitScriptDetail":                    (*call).getInitScriptDetail,
+			"deleteInitScripts":                      (*call).deleteInitScripts,
+			"getAccessControlGroupDetail":            (*call).getAccessControlGroupDetail,
+			"createAccessControlGroup":               (*call).createAccessControlGroup,
+			"deleteAccessControlGroup":               (*call).deleteAccessControlGroup,
+			"addAccessControlGroupInboundRule":       addRules(true),
+			"addAccessControlGroupOutboundRule":      addRules(false),
+			"getAccessControlGroupRuleList":          (*call).getAccessControlGroupRuleList,
+			"createPublicIpInstance":                 (*call).createPublicIpInstance,
+			"getPublicIpInstanceList":                (*call).getPublicIpInstanceList,
+			"getPublicIpInstanceDetail":              (*call).getPublicIpInstanceDetail,
+			"associatePublicIpWithServerInstance":    (*call).associatePublicIpWithServerInstance,
+			"disassociatePublicIpFromServerInstance": (*call).disassociatePublicIpFromServerInstance,
+			"deletePublicIpInstance":                 (*call).deletePublicIpInstance,
+			"createMemberServerImageInstance":        (*call).createMemberServerImage,
+			"getMemberServerImageInstanceList":       (*call).getMemberServerImageList,
+			"getMemberServerImageInstanceDetail":     (*call).getMemberServerImageInstanceDetail,
+			"deleteMemberServerImageInstances":       (*call).deleteMemberServerImages,
 		}},
 		{prefix: "/vpc/v2/", cloud: cloudVPC, actions: map[string]action{
 			"getSubnetDetail": (*call).getSubnetDetail,
 			"getSubnetList":   (*call).getSubnetList,
+			"getVpcList":      (*call).getVpcList,
+			"getVpcDetail":    (*call).getVpcDetail,
 		}},
 		classic,
 	}
@@ -244,7 +288,11 @@ func readParams(w http.ResponseWriter, r *http.Request) (params, error) {
 // other way round.
 func (a *api) envelope(f format, requestID string, res result) obj {
 	head := obj{{"requestId", requestID}, {"returnCode", "0"}, {"returnMessage", "success"}}
-	rows := obj{{"totalRows", res.total}, {res.list, res.items}}
+	var rows obj
+	if res.list != "" {
+		rows = obj{{"totalRows", res.total}, {res.list, res.items}}
+	}
+	rows = append(rows, res.fields...)
 	if f == formatJSON && !a.classic {
 		return append(rows, head...)
 	}

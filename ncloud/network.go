@@ -65,12 +65,14 @@ func (s subnet) host(seq int64) string {
 	return fmt.Sprintf("10.41.%d.%d", (seq/248)%256, n)
 }
 
+func (s subnet) name() string { return "subnet-" + strings.ToLower(s.zone.ID) + "-" + s.no }
+
 func (s subnet) render() obj {
 	return obj{
 		{"subnetNo", s.no},
 		{"vpcNo", s.vpcNo},
 		{"zoneCode", s.zone.ID},
-		{"subnetName", "subnet-" + strings.ToLower(s.zone.ID) + "-" + s.no},
+		{"subnetName", s.name()},
 		{"subnet", s.cidr},
 		{"subnetStatus", code("RUN", "run")},
 		{"createDate", networkDate},
@@ -145,8 +147,11 @@ func (c *call) getSubnetList() (result, error) {
 		return result{}, err
 	}
 	for _, s := range all {
+		// Every subnet is a public one for general use, running.
 		if (len(nos) == 0 || slices.Contains(nos, s.no)) && matches(c.p, "vpcNo", s.vpcNo) && matches(c.p, "zoneCode", s.zone.ID) &&
-			matches(c.p, "subnet", s.cidr) && matches(c.p, "networkAclNo", s.region.Attrs["networkAclNo"]) {
+			matches(c.p, "subnet", s.cidr) && matches(c.p, "networkAclNo", s.region.Attrs["networkAclNo"]) &&
+			matches(c.p, "subnetName", s.name()) && matches(c.p, "subnetTypeCode", "PUBLIC") &&
+			matches(c.p, "usageTypeCode", "GEN") && matches(c.p, "subnetStatusCode", "RUN") {
 			items = append(items, s.render())
 		}
 	}
@@ -169,69 +174,6 @@ func (c *call) paged(name string, items []obj) (result, error) {
 		hi = min(lo+limit, total)
 	}
 	return result{list: name, items: items[lo:hi], total: total}, nil
-}
-
-// getAccessControlGroupList lists each VPC's default ACG (for the region's
-// default VPC, or the vpcNo asked for) and the ACGs the caller's servers
-// were given.
-func (c *call) getAccessControlGroupList() (result, error) {
-	region, err := c.region()
-	if err != nil {
-		return result{}, err
-	}
-	nos, err := c.p.strings("accessControlGroupNoList")
-	if err != nil {
-		return result{}, err
-	}
-	type acg struct {
-		no, vpcNo string
-		isDefault bool
-	}
-	groups := []acg{{region.Attrs["accessControlGroupNo"], region.Attrs["vpcNo"], true}}
-	if v := c.p.str("vpcNo"); v != "" && v != region.Attrs["vpcNo"] {
-		if !numeric(v) {
-			return list("accessControlGroupList", nil), nil
-		}
-		// Another VPC's default ACG: numbered after the VPC.
-		groups = append(groups, acg{"2" + v, v, true})
-	}
-	ins, _, err := c.svc.FindInstances(c.ctx, vmplane.InstanceFilter{Scope: c.scope,
-		Match: func(in *vmplane.Instance) bool { return in.Region == region.ID }})
-	if err != nil {
-		return result{}, err
-	}
-	for i := range ins {
-		s := c.server(&ins[i])
-		for _, no := range s.accessControlGroups() {
-			if !slices.ContainsFunc(groups, func(g acg) bool { return g.no == no }) {
-				groups = append(groups, acg{no, s.vpcNo(), false})
-			}
-		}
-	}
-	status, err := c.p.oneOf("accessControlGroupStatusCode", "INIT", "SET", "RUN", "TERMTING")
-	if err != nil {
-		return result{}, err
-	}
-	var items []obj
-	for _, g := range groups {
-		name, desc := "acg-"+g.no, ""
-		if g.isDefault {
-			name, desc = "default-acg-"+g.vpcNo, "default ACG"
-		}
-		if (len(nos) > 0 && !slices.Contains(nos, g.no)) || !matches(c.p, "vpcNo", g.vpcNo) ||
-			!matches(c.p, "accessControlGroupName", name) || (status != "" && status != "RUN") {
-			continue
-		}
-		items = append(items, obj{
-			{"accessControlGroupNo", g.no},
-			{"accessControlGroupName", name},
-			{"isDefault", g.isDefault},
-			{"vpcNo", g.vpcNo},
-			{"accessControlGroupStatus", code("RUN", "run")},
-			{"accessControlGroupDescription", desc},
-		})
-	}
-	return c.paged("accessControlGroupList", items)
 }
 
 // regionServers returns the caller's servers in the call's region that
@@ -389,4 +331,58 @@ func (c *call) getNetworkInterfaceDetail() (result, error) {
 		})
 	}
 	return list("networkInterfaceList", items), nil
+}
+
+func vpcName(region *vmplane.Region) string { return "default-vpc-" + strings.ToLower(region.ID) }
+
+// vpc renders a region's default VPC, the one VPC vmplane models: the /16
+// around its zones' subnets.
+func (c *call) vpc(region *vmplane.Region) obj {
+	cidr := "10.0.0.0/16"
+	if zones := regionZones(c.cat, region.ID); len(zones) > 0 {
+		if parts := strings.Split(zones[0].Attrs["subnet"], "."); len(parts) == 4 {
+			cidr = parts[0] + "." + parts[1] + ".0.0/16"
+		}
+	}
+	return obj{
+		{"vpcNo", region.Attrs["vpcNo"]},
+		{"vpcName", vpcName(region)},
+		{"ipv4CidrBlock", cidr},
+		{"vpcStatus", code("RUN", "run")},
+		{"regionCode", region.ID},
+		{"createDate", networkDate},
+	}
+}
+
+// getVpcList lists the region's default VPC, if it matches.
+func (c *call) getVpcList() (result, error) {
+	region, err := c.region()
+	if err != nil {
+		return result{}, err
+	}
+	nos, err := c.p.strings("vpcNoList")
+	if err != nil {
+		return result{}, err
+	}
+	if (len(nos) > 0 && !slices.Contains(nos, region.Attrs["vpcNo"])) || !matches(c.p, "vpcName", vpcName(region)) ||
+		!matches(c.p, "vpcStatusCode", "RUN") {
+		return list("vpcList", nil), nil
+	}
+	return list("vpcList", []obj{c.vpc(region)}), nil
+}
+
+// getVpcDetail answers the region's default VPC, or an empty list.
+func (c *call) getVpcDetail() (result, error) {
+	region, err := c.region()
+	if err != nil {
+		return result{}, err
+	}
+	no, err := c.p.required("vpcNo")
+	if err != nil {
+		return result{}, err
+	}
+	if no != region.Attrs["vpcNo"] {
+		return list("vpcList", nil), nil
+	}
+	return list("vpcList", []obj{c.vpc(region)}), nil
 }

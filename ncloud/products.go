@@ -1,6 +1,7 @@
 package ncloud
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
 	"strconv"
@@ -143,7 +144,10 @@ func (c *call) getServerProductList() (result, error) {
 	var img *vmplane.Image
 	switch {
 	case c.p.has("memberServerImageInstanceNo") || c.p.has("memberServerImageNo"):
-		return result{}, noProduct()
+		var err error
+		if img, err = c.memberImage(cmp.Or(c.p.str("memberServerImageInstanceNo"), c.p.str("memberServerImageNo"))); err != nil {
+			return result{}, err
+		}
 	case c.p.has("serverImageProductCode"):
 		if img = imageByProduct(c.cat, c.p.str("serverImageProductCode")); img == nil {
 			return result{}, noProduct()

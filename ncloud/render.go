@@ -96,7 +96,12 @@ func (s server) nicNo() string {
 // privateIP is a host in the server's subnet.
 func (s server) privateIP() string { return s.subnet().host(s.Seq) }
 
+// publicIP is the server's public IP: one associated with it, or its own
+// if it was created with associateWithPublicIp.
 func (s server) publicIP() (instanceNo, ip string) {
+	if no := s.Attr("publicIpInstanceNo"); no != "" {
+		return no, s.Attr("publicIp")
+	}
 	if s.Attr("associateWithPublicIp") != "true" {
 		return "", ""
 	}
@@ -164,7 +169,7 @@ func (c *call) vpcServer(s server) obj {
 		{"baseBlockStorageDiskDetailType", s.diskDetail()},
 		{"placementGroupNo", s.Attr("placementGroupNo")},
 		{"placementGroupName", ""},
-		{"memberServerImageInstanceNo", ""},
+		{"memberServerImageInstanceNo", s.Attr("memberServerImageInstanceNo")},
 		{"hypervisorType", s.hypervisor()},
 		{"serverImageNo", imageNo(s.image)},
 		{"serverSpecCode", s.spec.ID},
@@ -184,6 +189,7 @@ func (c *call) classicServer(s server) obj {
 	for _, no := range s.accessControlGroups() {
 		acgs = append(acgs, classicACG(no, no == s.region.Attrs["accessControlGroupNo"]))
 	}
+	_, classicIP := s.publicIP()
 	return c.slab.keep(obj{
 		{"serverInstanceNo", s.ID},
 		{"serverName", s.Name},
@@ -194,7 +200,7 @@ func (c *call) classicServer(s server) obj {
 		{"platformType", s.platform()},
 		{"loginKeyName", s.Attr("loginKeyName")},
 		{"isFeeChargingMonitoring", false},
-		{"publicIp", ""},
+		{"publicIp", classicIP},
 		{"privateIp", s.privateIP()},
 		{"serverImageName", s.image.Name},
 		{"serverInstanceStatus", code(s.state.status, classicStatusNames[s.state.status])},

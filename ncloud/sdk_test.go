@@ -431,6 +431,16 @@ type response struct {
 	NetworkInterfaceList     []*NetworkInterface     `json:"networkInterfaceList,omitempty"`
 	SubnetList               []*Subnet               `json:"subnetList,omitempty"`
 	ServerImageList          []*ServerImage          `json:"serverImageList,omitempty"`
+	// Around a server (packer_test.go).
+	KeyName                       *string                      `json:"keyName,omitempty"`
+	PrivateKey                    *string                      `json:"privateKey,omitempty"`
+	RootPassword                  *string                      `json:"rootPassword,omitempty"`
+	LoginKeyList                  []*LoginKey                  `json:"loginKeyList,omitempty"`
+	InitScriptList                []*InitScript                `json:"initScriptList,omitempty"`
+	AccessControlGroupRuleList    []*AccessControlGroupRule    `json:"accessControlGroupRuleList,omitempty"`
+	PublicIpInstanceList          []*PublicIpInstance          `json:"publicIpInstanceList,omitempty"`
+	MemberServerImageInstanceList []*MemberServerImageInstance `json:"memberServerImageInstanceList,omitempty"`
+	VpcList                       []*Vpc                       `json:"vpcList,omitempty"`
 }
 
 // classicResponse is response for the Classic API.
@@ -443,6 +453,11 @@ type classicResponse struct {
 	RegionList         []*ClassicRegion         `json:"regionList,omitempty"`
 	ZoneList           []*ClassicZone           `json:"zoneList,omitempty"`
 	ProductList        []*Product               `json:"productList,omitempty"`
+	// Around a server (packer_test.go).
+	PrivateKey            *string                     `json:"privateKey,omitempty"`
+	RootPassword          *string                     `json:"rootPassword,omitempty"`
+	MemberServerImageList []*ClassicMemberServerImage `json:"memberServerImageList,omitempty"`
+	PublicIpInstanceList  []*ClassicPublicIpInstance  `json:"publicIpInstanceList,omitempty"`
 }
 
 // Requests, as the SDK declares them (field order is wire order).

@@ -442,10 +442,19 @@ func (c *call) createCommon(req *vmplane.InstanceCreate) error {
 	if len(c.p.str("serverDescription")) > 1000 {
 		return invalidParam("serverDescription")
 	}
-	for _, name := range []string{"serverDescription", "loginKeyName", "initScriptNo"} {
-		if v := c.p.str(name); v != "" {
-			req.Attrs[name] = v
+	if v := c.p.str("serverDescription"); v != "" {
+		req.Attrs["serverDescription"] = v
+	}
+	if err := c.serverLoginKey(req.Attrs); err != nil {
+		return err
+	}
+	if c.api.classic {
+		// Classic has no init script objects; the number is kept as given.
+		if v := c.p.str("initScriptNo"); v != "" {
+			req.Attrs["initScriptNo"] = v
 		}
+	} else if err := c.serverInitScript(req.Attrs); err != nil {
+		return err
 	}
 	if _, err := c.p.objects("blockDevicePartitionList"); err != nil {
 		return err
@@ -473,7 +482,7 @@ func (c *call) createServerInstances() (result, error) {
 	if err := c.networkInterfaces(req.Attrs); err != nil {
 		return result{}, err
 	}
-	image, err := c.createImage()
+	image, err := c.createImage(req.Attrs)
 	if err != nil {
 		return result{}, err
 	}
@@ -553,11 +562,18 @@ func (c *call) networkInterfaces(attrs map[string]string) error {
 	return nil
 }
 
-// createImage resolves the image a VPC server is created from.
-func (c *call) createImage() (*vmplane.Image, error) {
+// createImage resolves the image a VPC server is created from; a member
+// server image resolves to the catalog image it was made of, and the
+// server keeps its number.
+func (c *call) createImage(attrs map[string]string) (*vmplane.Image, error) {
 	switch {
 	case c.p.has("memberServerImageInstanceNo"):
-		return nil, noProduct() // vmplane has no member server images
+		no := c.p.str("memberServerImageInstanceNo")
+		img, err := c.memberImage(no)
+		if err == nil {
+			attrs["memberServerImageInstanceNo"] = no
+		}
+		return img, err
 	case c.p.has("serverImageNo"):
 		img := c.cat.FindImage(c.p.str("serverImageNo"))
 		if img == nil || imageNo(img) == "" {
@@ -617,9 +633,15 @@ func (c *call) create(req vmplane.InstanceCreate, spec *vmplane.Spec, img *vmpla
 // serverImageProductCode and optionally a serverProductCode, in zoneNo.
 func (c *call) createClassicServerInstances() (result, error) {
 	var img *vmplane.Image
+	req := vmplane.InstanceCreate{Scope: c.scope, Attrs: map[string]string{}}
 	switch {
 	case c.p.has("memberServerImageNo"):
-		return result{}, noProduct()
+		no := c.p.str("memberServerImageNo")
+		var err error
+		if img, err = c.memberImage(no); err != nil {
+			return result{}, err
+		}
+		req.Attrs["memberServerImageNo"] = no
 	case c.p.has("serverImageProductCode"):
 		if img = c.cat.FindImage(c.p.str("serverImageProductCode")); img == nil {
 			return result{}, noProduct()
@@ -641,7 +663,6 @@ func (c *call) createClassicServerInstances() (result, error) {
 	if err != nil {
 		return result{}, err
 	}
-	req := vmplane.InstanceCreate{Scope: c.scope, Attrs: map[string]string{}}
 	if err := c.createCommon(&req); err != nil {
 		return result{}, err
 	}

@@ -3,11 +3,9 @@ package zenlayer_test
 import (
 	"bytes"
 	"encoding/json"
-	"flag"
 	"fmt"
 	"io"
 	"net/http"
-	"os"
 	"path/filepath"
 	"strconv"
 	"testing"
@@ -16,8 +14,6 @@ import (
 	"github.com/vmplane/vmplane"
 	"github.com/vmplane/vmplane/vmplanetest"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
 
 // goldenNow is when golden requests are signed and checked.
 var goldenNow = time.Date(2025, 6, 11, 8, 0, 0, 0, time.UTC)
@@ -124,19 +120,7 @@ func TestGoldenResponses(t *testing.T) {
 					t.Fatalf("the SDK does not see an error: %v", err)
 				}
 			}
-			path := filepath.Join("testdata", tc.name+".golden")
-			if *update {
-				if err := os.WriteFile(path, got.Bytes(), 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
-			want, err := os.ReadFile(path)
-			if err != nil {
-				t.Fatalf("%v (run go test -update to create it)", err)
-			}
-			if !bytes.Equal(got.Bytes(), want) {
-				t.Errorf("response differs from %s (go test -update rewrites it)\n got: %s\nwant: %s", path, got.Bytes(), want)
-			}
+			vmplanetest.Golden(t, filepath.Join("testdata", tc.name+".golden"), got.Bytes())
 		})
 	}
 }
