@@ -28,7 +28,7 @@ type process struct {
 	// ReadyCPU the CPU time it spent by then: on a busy machine, the one
 	// figure that does not depend on what else runs.
 	Ready, ReadyCPU time.Duration
-	done  chan struct{}
+	done            chan struct{}
 }
 
 // startProcess runs exe with args, reads its address from the first line of
