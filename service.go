@@ -200,8 +200,7 @@ func (s *Service) restore(snap *Snapshot) {
 		s.observer.OperationStarted(op)
 	}
 	s.instances = make(map[string]*Instance, len(snap.Instances))
-	for i := range snap.Instances {
-		in := &snap.Instances[i]
+	for _, in := range snap.Instances {
 		// The row is not rewritten when an operation is accepted; the
 		// operation's own row carries the change.
 		if op := running[instanceKey(in.Cloud, in.ID)]; op != nil {

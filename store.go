@@ -30,8 +30,10 @@ type Store interface {
 // Snapshot is the state Load returns.
 type Snapshot struct {
 	Accounts []Account
-	// Instances are the ones not deleted.
-	Instances []Instance
+	// Instances are the ones not deleted, each its own allocation: the core
+	// keeps them, and drops each one the moment it replaces it. (One array
+	// of them all would stay whole as long as one of them is kept.)
+	Instances []*Instance
 	// Operations are the ones still running.
 	Operations []Operation
 	// Resources are the ones not deleted.

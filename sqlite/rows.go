@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -203,11 +204,8 @@ func (db *DB) loadAccounts(ctx context.Context) ([]vmplane.Account, error) {
 
 // loadInstances reads the live instances in creation order. A large table is
 // read in ranges of the sequence, side by side, one connection each: the
-// scan is CPU-bound in the driver, and restarts must be quick. Each range
-// is counted first, so that every instance is decoded straight into its
-// place in the one slice returned: no slice grows, nothing is copied, and
-// the memory at the peak is the instances' own.
-func (db *DB) loadInstances(ctx context.Context) ([]vmplane.Instance, error) {
+// scan is CPU-bound in the driver, and restarts must be quick.
+func (db *DB) loadInstances(ctx context.Context) ([]*vmplane.Instance, error) {
 	var lo, hi sql.NullInt64
 	if err := db.read.QueryRowContext(ctx, "SELECT min(seq), max(seq) FROM instances").Scan(&lo, &hi); err != nil || !lo.Valid {
 		return nil, err
@@ -217,65 +215,43 @@ func (db *DB) loadInstances(ctx context.Context) ([]vmplane.Instance, error) {
 		parts = 1
 	}
 	step := (hi.Int64-lo.Int64)/int64(parts) + 1
-	from := func(p int) int64 { return lo.Int64 + int64(p)*step }
-	counts := make([]int, parts)
+	results := make([][]*vmplane.Instance, parts)
 	var g errgroup.Group
 	for p := range parts {
-		g.Go(func() error {
-			return db.read.QueryRowContext(ctx, "SELECT count(*) FROM instances WHERE seq BETWEEN ? AND ? AND power <> 'deleted'",
-				from(p), from(p)+step-1).Scan(&counts[p])
+		from := lo.Int64 + int64(p)*step
+		g.Go(func() (err error) {
+			results[p], err = db.loadInstanceRange(ctx, from, from+step-1)
+			return err
 		})
 	}
 	if err := g.Wait(); err != nil {
 		return nil, err
 	}
-	out := make([]vmplane.Instance, 0, sumOf(counts))
-	for p := range parts {
-		part := out[len(out) : len(out)+counts[p]]
-		out = out[:len(out)+counts[p]]
-		g.Go(func() error { return db.loadInstanceRange(ctx, from(p), from(p)+step-1, part) })
-	}
-	return out, g.Wait()
-}
-
-func sumOf(n []int) int {
-	total := 0
-	for _, v := range n {
-		total += v
-	}
-	return total
+	return slices.Concat(results...), nil
 }
 
 // loadInstanceRange decodes the live instances whose sequence is in
-// [from, to] into out, which has room for exactly them.
-func (db *DB) loadInstanceRange(ctx context.Context, from, to int64, out []vmplane.Instance) error {
+// [from, to].
+func (db *DB) loadInstanceRange(ctx context.Context, from, to int64) ([]*vmplane.Instance, error) {
 	rows, err := db.read.QueryContext(ctx, "SELECT record FROM instances WHERE seq BETWEEN ? AND ? AND power <> 'deleted' ORDER BY seq", from, to)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	defer rows.Close()
+	var out []*vmplane.Instance
 	intern := newInterner()
 	var record sql.RawBytes
-	n := 0
 	for rows.Next() {
-		if n == len(out) {
-			return errors.New("sqlite: instances changed while loading")
-		}
 		if err := rows.Scan(&record); err != nil {
-			return err
+			return nil, err
 		}
-		if err := decodeInstance(record, &out[n], intern); err != nil {
-			return err
+		in := new(vmplane.Instance)
+		if err := decodeInstance(record, in, intern); err != nil {
+			return nil, err
 		}
-		n++
+		out = append(out, in)
 	}
-	if err := rows.Err(); err != nil {
-		return err
-	}
-	if n != len(out) {
-		return errors.New("sqlite: instances changed while loading")
-	}
-	return nil
+	return out, rows.Err()
 }
 
 // FindOperations returns operations, oldest first.

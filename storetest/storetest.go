@@ -86,7 +86,7 @@ func testRoundTrip(t *testing.T, o Opener) {
 		s = o.Reopen(t, s)
 	}
 	snap := load(t, s)
-	want := &vmplane.Snapshot{Accounts: []vmplane.Account{account("a")}, Instances: []vmplane.Instance{in}, Operations: []vmplane.Operation{op}, Seq: 3}
+	want := &vmplane.Snapshot{Accounts: []vmplane.Account{account("a")}, Instances: []*vmplane.Instance{&in}, Operations: []vmplane.Operation{op}, Seq: 3}
 	if !reflect.DeepEqual(snap, want) {
 		t.Fatalf("loaded\n%+v\nwant\n%+v", snap, want)
 	}
@@ -96,7 +96,7 @@ func testRoundTrip(t *testing.T, o Opener) {
 	in.Power, in.Attrs, in.Scheduled = vmplane.PowerStopped, nil, nil
 	commit(t, s, &vmplane.Changes{Accounts: []vmplane.Account{a}, Instances: []vmplane.Instance{in}})
 	snap = load(t, s)
-	if !reflect.DeepEqual(snap.Accounts, []vmplane.Account{a}) || !reflect.DeepEqual(snap.Instances, []vmplane.Instance{in}) {
+	if !reflect.DeepEqual(snap.Accounts, []vmplane.Account{a}) || !reflect.DeepEqual(snap.Instances, []*vmplane.Instance{&in}) {
 		t.Fatalf("after upsert: %+v %+v", snap.Accounts, snap.Instances)
 	}
 }
