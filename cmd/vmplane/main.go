@@ -217,6 +217,9 @@ func (m *Main) Run(ctx context.Context) error {
 		return err
 	}
 	m.listener = l
+	gcCtx, stopGC := context.WithCancel(ctx)
+	defer stopGC()
+	go server.TuneGC(gcCtx)
 	if m.Driver == "qemu" {
 		m.QEMU.Logger = m.Options.Logger.With("driver", "qemu")
 		drv, err := qemu.New(ctx, m.QEMU)
