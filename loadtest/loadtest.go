@@ -165,7 +165,7 @@ func Run(ctx context.Context, cfg Config) (rep *Report, err error) {
 			return rep, err
 		}
 		url, pid, adm.url = srv.URL, srv.pid(), srv.URL
-		logf("restart to ready with %d instances: %s (%s of CPU), RSS %s after loading", rep.Seeded, ms(rep.Restart), ms(rep.RestartCPU), mib(rep.RestartRSS))
+		logf("restart to ready with %d instances: %s (%s of CPU), RSS %s after loading", rep.Seeded, ms(rep.Restart), cpuMS(rep.RestartCPU), mib(rep.RestartRSS))
 	}
 
 	for _, w := range cfg.Workloads {
@@ -225,7 +225,7 @@ func startServers(ctx context.Context, cfg Config, dir string, rep *Report, logf
 		rep.Startups, rep.StartupCPU = append(rep.Startups, p.Ready), append(rep.StartupCPU, p.ReadyCPU)
 		if i == cfg.Startups-1 {
 			wall, cpu := rep.Startup()
-			logf("start-up to /healthz on an empty data directory: median %s (%s of CPU) of %d", ms(wall), ms(cpu), cfg.Startups)
+			logf("start-up to /healthz on an empty data directory: median %s (%s of CPU) of %d", ms(wall), cpuMS(cpu), cfg.Startups)
 			rep.args = serverArgs(d, key, project)
 			return p, nil
 		}
