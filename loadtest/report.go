@@ -159,16 +159,17 @@ func (r *Report) Write(w io.Writer) error {
 	b.WriteString("\n")
 
 	tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "workload\treq/s\tp50\tp99\tp99.9\terrors\tpeak RSS\tHTTP ceiling req/s\tbody\tratio\t")
+	fmt.Fprintln(tw, "workload\treq/s\tp50\tp99\tp99.9\terrors\tpeak RSS\tbody\tceiling req/s\tceiling p50\tceiling p99\tratio\t")
 	for _, run := range r.Runs {
 		res := run.Result
-		ceiling, ratio := "-", "-"
-		if run.Ceiling != nil {
-			ceiling, ratio = fmt.Sprintf("%.0f", run.Ceiling.Throughput()), fmt.Sprintf("%.2f", run.Ratio())
+		ceiling, c50, c99, ratio := "-", "-", "-", "-"
+		if c := run.Ceiling; c != nil {
+			ceiling, ratio = fmt.Sprintf("%.0f", c.Throughput()), fmt.Sprintf("%.2f", run.Ratio())
+			c50, c99 = ms(c.Latency.Quantile(0.5)), ms(c.Latency.Quantile(0.99))
 		}
-		fmt.Fprintf(tw, "%s\t%.0f\t%s\t%s\t%s\t%d\t%s\t%s\t%d B\t%s\t\n", run.Workload.Name, res.Throughput(),
+		fmt.Fprintf(tw, "%s\t%.0f\t%s\t%s\t%s\t%d\t%s\t%d B\t%s\t%s\t%s\t%s\t\n", run.Workload.Name, res.Throughput(),
 			ms(res.Latency.Quantile(0.5)), ms(res.Latency.Quantile(0.99)), ms(res.Latency.Quantile(0.999)),
-			res.TotalErrors(), rss(run.PeakRSS), ceiling, res.MeanBody(), ratio)
+			res.TotalErrors(), rss(run.PeakRSS), res.MeanBody(), ceiling, c50, c99, ratio)
 	}
 	tw.Flush()
 
