@@ -174,7 +174,7 @@ func Run(ctx context.Context, cfg Config) (rep *Report, err error) {
 			resetPeakRSS(pid)
 		}
 		profiled := profile(ctx, cfg, adm, w.Name)
-		if err := compare(ctx, cfg, w, fleet, url, &run); err != nil {
+		if err := compare(ctx, cfg, w, fleet, url, pid, &run); err != nil {
 			return rep, err
 		}
 		if err := profiled(); err != nil {
@@ -299,36 +299,35 @@ func clientsOf(w Workload, f *Fleet, base string) []Client {
 // followed by the same slice of its HTTP ceiling: the same requests from
 // the same clients to a bare HTTP server, in a process of its own, that
 // answers each with a fixed body the size of the workload's mean answer.
-func compare(ctx context.Context, cfg Config, w Workload, f *Fleet, url string, run *WorkloadRun) error {
+// Each slice also counts the CPU time the server (of process pid, when
+// known) and the clients spent.
+func compare(ctx context.Context, cfg Config, w Workload, f *Fleet, url string, pid int, run *WorkloadRun) error {
 	server := newTarget(clientsOf(w, f, url), true)
+	server.pid = pid
 	defer server.close()
+	// The warm-up opens the connections, and tells the answers' size.
+	warm := server.run(ctx, 0, cfg.Warmup)
+	run.Result = &Result{WarmupErrors: warm.TotalErrors(), Samples: warm.Samples}
 	var ceiling *target
-	run.Result = &Result{}
+	if !cfg.NoCeilings {
+		ct := cmp.Or(warm.ContentType, "application/json")
+		args := []string{CeilingCommand, "--listen", "127.0.0.1:0", "--size", strconv.Itoa(warm.MeanBody()), "--content-type", ct}
+		p, err := startProcess(ctx, cfg.Exe, args, CeilingBanner, "/")
+		if err != nil {
+			return fmt.Errorf("HTTP ceiling for %s: %w", w.Name, err)
+		}
+		defer p.stop()
+		ceiling, run.Ceiling = newTarget(clientsOf(w, f, p.URL), false), &Result{}
+		ceiling.pid = p.pid()
+		defer ceiling.close()
+		ceiling.run(ctx, 0, cfg.Warmup)
+	}
 	slice := cfg.Duration / time.Duration(cfg.Rounds)
-	for round := range cfg.Rounds {
-		warmup := time.Duration(0)
-		if round == 0 {
-			warmup = cfg.Warmup
+	for range cfg.Rounds {
+		run.Result.add(server.round(ctx, slice))
+		if ceiling != nil {
+			run.Ceiling.add(ceiling.round(ctx, slice))
 		}
-		run.Result.add(server.run(ctx, warmup, slice))
-		if ctx.Err() != nil {
-			return ctx.Err()
-		}
-		if cfg.NoCeilings {
-			continue
-		}
-		if ceiling == nil {
-			ct := cmp.Or(run.Result.ContentType, "application/json")
-			args := []string{CeilingCommand, "--listen", "127.0.0.1:0", "--size", strconv.Itoa(run.Result.MeanBody()), "--content-type", ct}
-			p, err := startProcess(ctx, cfg.Exe, args, CeilingBanner, "/")
-			if err != nil {
-				return fmt.Errorf("HTTP ceiling for %s: %w", w.Name, err)
-			}
-			defer p.stop()
-			ceiling, run.Ceiling = newTarget(clientsOf(w, f, p.URL), false), &Result{}
-			defer ceiling.close()
-		}
-		run.Ceiling.add(ceiling.run(ctx, warmup, slice))
 	}
 	return ctx.Err()
 }

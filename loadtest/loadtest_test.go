@@ -44,6 +44,8 @@ func TestRunLoadsATargetWithoutErrors(t *testing.T) {
 		}
 		if run.Ceiling == nil || run.Ceiling.Requests == 0 || run.Ratio() <= 0 {
 			t.Errorf("%s: no HTTP ceiling measured", run.Workload.Name)
+		} else if run.Ceiling.ServerCPU <= 0 || run.Ceiling.ClientCPU <= 0 {
+			t.Errorf("%s: the ceiling's CPU time was not counted: server %v, clients %v", run.Workload.Name, run.Ceiling.ServerCPU, run.Ceiling.ClientCPU)
 		}
 	}
 	if rep.Storage == nil || rep.Storage.Requests == 0 {

@@ -66,6 +66,16 @@ func (r *WorkloadRun) Ratio() float64 {
 	return r.Result.Throughput() / r.Ceiling.Throughput()
 }
 
+// CPURatio is the CPU time a request of the ceiling cost over one of the
+// workload (server and clients both), or 0 when unknown. On a machine
+// that other work keeps busy, it is the steadier of the two ratios.
+func (r *WorkloadRun) CPURatio() float64 {
+	if r.Ceiling == nil || r.Result.CPUPerRequest() == 0 || r.Ceiling.CPUPerRequest() == 0 {
+		return 0
+	}
+	return float64(r.Ceiling.CPUPerRequest()) / float64(r.Result.CPUPerRequest())
+}
+
 // Startup is the median start-up time and its CPU time.
 func (r *Report) Startup() (wall, cpu time.Duration) {
 	if len(r.Startups) == 0 {
@@ -100,6 +110,9 @@ func maxRunRSS(runs []WorkloadRun) int64 {
 func (r *WorkloadRun) line() string {
 	res := r.Result
 	s := fmt.Sprintf("%s: %s", r.Workload.Name, describe(res))
+	if c := res.CPUPerRequest(); c > 0 {
+		s += ", " + us(c) + " of CPU a request"
+	}
 	if r.PeakRSS > 0 {
 		s += ", peak RSS " + mib(r.PeakRSS)
 	}
@@ -107,7 +120,8 @@ func (r *WorkloadRun) line() string {
 }
 
 func (r *WorkloadRun) ceilingLine() string {
-	return fmt.Sprintf("HTTP ceiling (%d-byte body): %s; ratio %.2f", r.Result.MeanBody(), describe(r.Ceiling), r.Ratio())
+	return fmt.Sprintf("HTTP ceiling (%d-byte body): %s, %s of CPU a request; ratio %.2f, CPU ratio %.2f", r.Result.MeanBody(),
+		describe(r.Ceiling), us(r.Ceiling.CPUPerRequest()), r.Ratio(), r.CPURatio())
 }
 
 func describe(r *Result) string {
@@ -132,6 +146,14 @@ func ms(d time.Duration) string {
 	default:
 		return fmt.Sprintf("%.2f ms", v)
 	}
+}
+
+// us formats a CPU time per request in microseconds, or "-" when unknown.
+func us(d time.Duration) string {
+	if d == 0 {
+		return "-"
+	}
+	return fmt.Sprintf("%.0f µs", float64(d)/float64(time.Microsecond))
 }
 
 // cpuMS formats a CPU time read from /proc, which counts in 10 ms ticks.
@@ -159,17 +181,20 @@ func (r *Report) Write(w io.Writer) error {
 	b.WriteString("\n")
 
 	tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "workload\treq/s\tp50\tp99\tp99.9\terrors\tpeak RSS\tbody\tceiling req/s\tceiling p50\tceiling p99\tratio\t")
+	fmt.Fprintln(tw, "workload\treq/s\tp50\tp99\tp99.9\terrors\tpeak RSS\tbody\tCPU/req\t| ceiling req/s\tp50\tp99\tCPU/req\t| ratio\tCPU ratio\t")
 	for _, run := range r.Runs {
 		res := run.Result
-		ceiling, c50, c99, ratio := "-", "-", "-", "-"
+		ceiling, c50, c99, ccpu, ratio, cpuRatio := "-", "-", "-", "-", "-", "-"
 		if c := run.Ceiling; c != nil {
 			ceiling, ratio = fmt.Sprintf("%.0f", c.Throughput()), fmt.Sprintf("%.2f", run.Ratio())
-			c50, c99 = ms(c.Latency.Quantile(0.5)), ms(c.Latency.Quantile(0.99))
+			c50, c99, ccpu = ms(c.Latency.Quantile(0.5)), ms(c.Latency.Quantile(0.99)), us(c.CPUPerRequest())
+			if run.CPURatio() > 0 {
+				cpuRatio = fmt.Sprintf("%.2f", run.CPURatio())
+			}
 		}
-		fmt.Fprintf(tw, "%s\t%.0f\t%s\t%s\t%s\t%d\t%s\t%d B\t%s\t%s\t%s\t%s\t\n", run.Workload.Name, res.Throughput(),
+		fmt.Fprintf(tw, "%s\t%.0f\t%s\t%s\t%s\t%d\t%s\t%d B\t%s\t| %s\t%s\t%s\t%s\t| %s\t%s\t\n", run.Workload.Name, res.Throughput(),
 			ms(res.Latency.Quantile(0.5)), ms(res.Latency.Quantile(0.99)), ms(res.Latency.Quantile(0.999)),
-			res.TotalErrors(), rss(run.PeakRSS), res.MeanBody(), ceiling, c50, c99, ratio)
+			res.TotalErrors(), rss(run.PeakRSS), res.MeanBody(), us(res.CPUPerRequest()), ceiling, c50, c99, ccpu, ratio, cpuRatio)
 	}
 	tw.Flush()
 

@@ -7,6 +7,7 @@ import (
 	"net"
 	"net/http"
 	"sync"
+	"syscall"
 	"time"
 )
 
@@ -36,6 +37,18 @@ type Result struct {
 	// Bytes is the sum of the response bodies' sizes while measuring.
 	Bytes       uint64
 	ContentType string
+	// ServerCPU and ClientCPU are the CPU time the server's process (when
+	// known) and the clients' spent while measuring.
+	ServerCPU, ClientCPU time.Duration
+}
+
+// CPUPerRequest is the CPU time, server's and clients', one request cost,
+// or 0 when the server's is not known.
+func (r *Result) CPUPerRequest() time.Duration {
+	if r.Requests == 0 || r.ServerCPU == 0 {
+		return 0
+	}
+	return (r.ServerCPU + r.ClientCPU) / time.Duration(r.Requests)
 }
 
 // Throughput is in requests per second.
@@ -73,6 +86,7 @@ func runLoad(ctx context.Context, clients []Client, warmup, duration time.Durati
 type target struct {
 	clients []Client
 	judge   bool
+	pid     int // the process answering, when known
 	tr      *http.Transport
 	hc      *http.Client
 	bufs    []bytes.Buffer
@@ -105,6 +119,32 @@ func (t *target) run(ctx context.Context, warmup, duration time.Duration) *Resul
 	return r
 }
 
+// round is one measured slice, with the CPU time spent on each side.
+func (t *target) round(ctx context.Context, d time.Duration) *Result {
+	server0, client0 := t.serverCPU(), ownCPU()
+	r := t.run(ctx, 0, d)
+	if t.pid != 0 {
+		r.ServerCPU = t.serverCPU() - server0
+	}
+	r.ClientCPU = ownCPU() - client0
+	return r
+}
+
+func (t *target) serverCPU() time.Duration {
+	if t.pid == 0 {
+		return 0
+	}
+	d, _ := cpuTime(t.pid)
+	return d
+}
+
+// ownCPU is the CPU time this process has spent.
+func ownCPU() time.Duration {
+	var ru syscall.Rusage
+	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
 // add adds the measurements of another round to r.
 func (r *Result) add(o *Result) {
 	r.Requests += o.Requests
@@ -112,6 +152,8 @@ func (r *Result) add(o *Result) {
 	r.WarmupErrors += o.WarmupErrors
 	r.Bytes += o.Bytes
 	r.Elapsed += o.Elapsed
+	r.ServerCPU += o.ServerCPU
+	r.ClientCPU += o.ClientCPU
 	r.Latency.Merge(&o.Latency)
 	for _, s := range o.Samples {
 		r.Samples = addSample(r.Samples, s)
