@@ -9,13 +9,14 @@
 package ncloud
 
 import (
-	"bufio"
+	"bytes"
 	"context"
 	"errors"
 	"io"
 	"log/slog"
 	"mime"
 	"net/http"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -300,20 +301,23 @@ func (a *api) envelope(f format, requestID string, res result) obj {
 }
 
 func (h *Handler) write(w http.ResponseWriter, f format, status int, root string, body obj) {
+	// Encoded whole, then written at once with its length: the encoders
+	// write to a concrete buffer, field by field, far faster than through
+	// an interface to the connection, and the answer's objects are in
+	// memory anyway. Buffers are reused, but for the rare huge one.
+	b := buffers.Get().(*bytes.Buffer)
+	b.Reset()
+	writeDoc(b, f, root, body)
 	w.Header().Set("Content-Type", f.contentType())
+	w.Header().Set("Content-Length", strconv.Itoa(b.Len()))
 	w.WriteHeader(status)
-	// Streamed: a page of servers runs to hundreds of kilobytes. The
-	// buffer is large enough for a usual answer to leave in one write (in
-	// pieces of 4 KB, a page of ten cost five system calls), and reused.
-	bw := writers.Get().(*bufio.Writer)
-	bw.Reset(w)
-	writeDoc(bw, f, root, body)
-	_ = bw.Flush()
-	bw.Reset(nil)
-	writers.Put(bw)
+	_, _ = w.Write(b.Bytes())
+	if b.Cap() <= 1<<20 {
+		buffers.Put(b)
+	}
 }
 
-var writers = sync.Pool{New: func() any { return bufio.NewWriterSize(nil, 64<<10) }}
+var buffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 
 // writeError answers an action's error as NCP's responseError, and logs
 // what is not the caller's fault.
