@@ -7,11 +7,13 @@ func TestGCHeadroomShrinksWithTheLiveHeap(t *testing.T) {
 		live uint64
 		want int
 	}{
-		{0, 100},
-		{100 << 20, 100},
+		{0, 400},
+		{32 << 20, 400},
+		{64 << 20, 400},
+		{128 << 20, 200},
 		{256 << 20, 100},
-		{512 << 20, 50},
 		{400 << 20, 64},
+		{512 << 20, 50},
 		{4 << 30, 50},
 	} {
 		if got := gcPercent(c.live); got != c.want {
