@@ -40,12 +40,12 @@ type acg struct {
 
 func (g acg) render() obj {
 	return obj{
-		{"accessControlGroupNo", g.no},
-		{"accessControlGroupName", g.name},
-		{"isDefault", g.isDefault},
-		{"vpcNo", g.vpcNo},
-		{"accessControlGroupStatus", code("RUN", "run")},
-		{"accessControlGroupDescription", g.desc},
+		{"accessControlGroupNo", str(g.no)},
+		{"accessControlGroupName", str(g.name)},
+		{"isDefault", boolean(g.isDefault)},
+		{"vpcNo", str(g.vpcNo)},
+		{"accessControlGroupStatus", object(code("RUN", "run"))},
+		{"accessControlGroupDescription", str(g.desc)},
 	}
 }
 
@@ -375,13 +375,13 @@ func renderRules(r *vmplane.Resource, inbound bool, rules []acgRule) []obj {
 	out := make([]obj, len(rules))
 	for i, rule := range rules {
 		out[i] = obj{
-			{"accessControlGroupNo", no},
-			{"protocolType", obj{{"code", rule.Protocol}, {"codeName", rule.Protocol}, {"number", protocolNumbers[rule.Protocol]}}},
-			{"ipBlock", rule.IPBlock},
-			{"accessControlGroupSequence", rule.Source},
-			{"portRange", rule.Ports},
-			{"accessControlGroupRuleType", dir},
-			{"accessControlGroupRuleDescription", rule.Description},
+			{"accessControlGroupNo", str(no)},
+			{"protocolType", object(obj{{"code", str(rule.Protocol)}, {"codeName", str(rule.Protocol)}, {"number", num(protocolNumbers[rule.Protocol])}})},
+			{"ipBlock", str(rule.IPBlock)},
+			{"accessControlGroupSequence", str(rule.Source)},
+			{"portRange", str(rule.Ports)},
+			{"accessControlGroupRuleType", object(dir)},
+			{"accessControlGroupRuleDescription", str(rule.Description)},
 		}
 	}
 	return out

@@ -48,9 +48,11 @@ func BenchmarkEncodeServerPage(b *testing.B) {
 			var buf bytes.Buffer
 			b.ReportAllocs()
 			for b.Loop() {
+				c.slab = slabs.Get().(*slab) // as the handler lends it
 				res := c.serverList(page, 100_000)
 				buf.Reset()
 				writeDoc(&buf, f.f, "getServerInstanceListResponse", c.api.envelope(f.f, "00000000-0000-4000-8000-000000000001", res))
+				c.slab.release()
 				b.SetBytes(int64(buf.Len()))
 			}
 		})

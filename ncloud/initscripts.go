@@ -17,12 +17,12 @@ var osTypeNames = map[string]string{"LNX": "LINUX", "WND": "WINDOWS"}
 func renderInitScript(r *vmplane.Resource) obj {
 	os := r.Attr("osType")
 	return obj{
-		{"initScriptNo", r.ID},
-		{"initScriptName", r.Name},
+		{"initScriptNo", str(r.ID)},
+		{"initScriptName", str(r.Name)},
 		{"createDate", date(r.CreatedAt)},
-		{"initScriptDescription", r.Attr("description")},
-		{"initScriptContent", r.Attr("content")},
-		{"osType", code(os, osTypeNames[os])},
+		{"initScriptDescription", str(r.Attr("description"))},
+		{"initScriptContent", str(r.Attr("content"))},
+		{"osType", object(code(os, osTypeNames[os]))},
 	}
 }
 

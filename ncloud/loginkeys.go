@@ -57,9 +57,9 @@ func (c *call) createLoginKey() (result, error) {
 	}
 	private := string(pem.EncodeToMemory(&pem.Block{Type: "RSA PRIVATE KEY", Bytes: x509.MarshalPKCS1PrivateKey(key)}))
 	if c.api.classic {
-		return result{fields: obj{{"privateKey", private}}}, nil
+		return result{fields: obj{{"privateKey", str(private)}}}, nil
 	}
-	return result{fields: obj{{"keyName", name}, {"privateKey", private}}}, nil
+	return result{fields: obj{{"keyName", str(name)}, {"privateKey", str(private)}}}, nil
 }
 
 // autoName names an object the caller left unnamed, as NCP does: a prefix
@@ -70,9 +70,9 @@ func (c *call) autoName(prefix string) string {
 
 func (c *call) renderLoginKey(r *vmplane.Resource) obj {
 	if c.api.classic {
-		return obj{{"fingerprint", r.Attr("fingerprint")}, {"keyName", r.Name}, {"createDate", date(r.CreatedAt)}}
+		return obj{{"fingerprint", str(r.Attr("fingerprint"))}, {"keyName", str(r.Name)}, {"createDate", date(r.CreatedAt)}}
 	}
-	return obj{{"keyName", r.Name}, {"fingerprint", r.Attr("fingerprint")}, {"publicKey", r.Attr("publicKey")}, {"createDate", date(r.CreatedAt)}}
+	return obj{{"keyName", str(r.Name)}, {"fingerprint", str(r.Attr("fingerprint"))}, {"publicKey", str(r.Attr("publicKey"))}, {"createDate", date(r.CreatedAt)}}
 }
 
 // getLoginKeyList lists the caller's login keys, optionally one by name.
@@ -170,7 +170,7 @@ func (c *call) getRootPassword() (result, error) {
 	if got, ok := privateKeyFingerprint(private); !ok || got != want {
 		return result{}, badRequest(codeInvalidValue, msgWrongKey)
 	}
-	return result{fields: obj{{"totalRows", 1}, {"rootPassword", rootPassword(in)}}}, nil
+	return result{fields: obj{{"totalRows", num(1)}, {"rootPassword", str(rootPassword(in))}}}, nil
 }
 
 // rootPassword is a server's administrator password: derived from its

@@ -288,10 +288,10 @@ func readParams(w http.ResponseWriter, r *http.Request) (params, error) {
 // first and the return code last; XML, and Classic in both formats, the
 // other way round.
 func (a *api) envelope(f format, requestID string, res result) obj {
-	head := obj{{"requestId", requestID}, {"returnCode", "0"}, {"returnMessage", "success"}}
+	head := obj{{"requestId", str(requestID)}, {"returnCode", str("0")}, {"returnMessage", str("success")}}
 	var rows obj
 	if res.list != "" {
-		rows = obj{{"totalRows", res.total}, {res.list, res.items}}
+		rows = obj{{"totalRows", num(res.total)}, {res.list, objs(res.items)}}
 	}
 	rows = append(rows, res.fields...)
 	if f == formatJSON && !a.classic {
@@ -327,7 +327,7 @@ func (h *Handler) writeError(w http.ResponseWriter, r *http.Request, f format, a
 		h.log.ErrorContext(r.Context(), "ncloud action failed", "action", action, "err", err)
 	}
 	access.From(r.Context()).Code = e.code
-	h.write(w, f, e.status, "responseError", obj{{"returnCode", e.code}, {"returnMessage", e.message}})
+	h.write(w, f, e.status, "responseError", obj{{"returnCode", str(e.code)}, {"returnMessage", str(e.message)}})
 }
 
 func (h *Handler) gatewayError(w http.ResponseWriter, r *http.Request, err error) {

@@ -69,16 +69,16 @@ func (s subnet) name() string { return "subnet-" + strings.ToLower(s.zone.ID) + 
 
 func (s subnet) render() obj {
 	return obj{
-		{"subnetNo", s.no},
-		{"vpcNo", s.vpcNo},
-		{"zoneCode", s.zone.ID},
-		{"subnetName", s.name()},
-		{"subnet", s.cidr},
-		{"subnetStatus", code("RUN", "run")},
-		{"createDate", networkDate},
-		{"subnetType", code("PUBLIC", "Public")},
-		{"usageType", code("GEN", "General")},
-		{"networkAclNo", s.region.Attrs["networkAclNo"]},
+		{"subnetNo", str(s.no)},
+		{"vpcNo", str(s.vpcNo)},
+		{"zoneCode", str(s.zone.ID)},
+		{"subnetName", str(s.name())},
+		{"subnet", str(s.cidr)},
+		{"subnetStatus", object(code("RUN", "run"))},
+		{"createDate", str(networkDate)},
+		{"subnetType", object(code("PUBLIC", "Public"))},
+		{"usageType", object(code("GEN", "General"))},
+		{"networkAclNo", str(s.region.Attrs["networkAclNo"])},
 	}
 }
 
@@ -212,29 +212,29 @@ func blockStorage(s server) obj {
 		product = "SPBSTBSTBS000002"
 	}
 	return obj{
-		{"blockStorageInstanceNo", derivedNo(baseStorage, s.Seq)},
-		{"serverInstanceNo", s.ID},
-		{"blockStorageName", s.Name},
-		{"blockStorageType", code("BASIC", "Basic BS")},
-		{"blockStorageSize", int64(s.DiskGiB) * gib},
-		{"deviceName", device},
-		{"blockStorageProductCode", product},
-		{"blockStorageInstanceStatus", status},
-		{"blockStorageInstanceOperation", op},
-		{"blockStorageInstanceStatusName", name},
+		{"blockStorageInstanceNo", str(derivedNo(baseStorage, s.Seq))},
+		{"serverInstanceNo", str(s.ID)},
+		{"blockStorageName", str(s.Name)},
+		{"blockStorageType", object(code("BASIC", "Basic BS"))},
+		{"blockStorageSize", num(int64(s.DiskGiB) * gib)},
+		{"deviceName", str(device)},
+		{"blockStorageProductCode", str(product)},
+		{"blockStorageInstanceStatus", object(status)},
+		{"blockStorageInstanceOperation", object(op)},
+		{"blockStorageInstanceStatusName", str(name)},
 		{"createDate", date(s.CreatedAt)},
-		{"blockStorageDescription", s.Name + "'s basic storage"},
-		{"blockStorageDiskType", code("NET", "Network Storage")},
-		{"blockStorageDiskDetailType", code(disk, disk)},
-		{"maxIopsThroughput", atoi(s.spec.Attrs["iops"])},
-		{"isEncryptedVolume", s.Attr("isEncryptedBaseBlockStorageVolume") == "true"},
-		{"zoneCode", s.zone.ID},
-		{"regionCode", s.region.ID},
-		{"isReturnProtection", false},
-		{"blockStorageVolumeType", code(disk, disk)},
-		{"hypervisorType", s.hypervisor()},
-		{"throughput", int64(atoi(s.spec.Attrs["throughput"]))},
-		{"iops", int64(atoi(s.spec.Attrs["iops"]))},
+		{"blockStorageDescription", str(s.Name + "'s basic storage")},
+		{"blockStorageDiskType", object(code("NET", "Network Storage"))},
+		{"blockStorageDiskDetailType", object(code(disk, disk))},
+		{"maxIopsThroughput", num(atoi(s.spec.Attrs["iops"]))},
+		{"isEncryptedVolume", boolean(s.Attr("isEncryptedBaseBlockStorageVolume") == "true")},
+		{"zoneCode", str(s.zone.ID)},
+		{"regionCode", str(s.region.ID)},
+		{"isReturnProtection", boolean(false)},
+		{"blockStorageVolumeType", object(code(disk, disk))},
+		{"hypervisorType", object(s.hypervisor())},
+		{"throughput", num(int64(atoi(s.spec.Attrs["throughput"])))},
+		{"iops", num(int64(atoi(s.spec.Attrs["iops"])))},
 	}
 }
 
@@ -313,21 +313,21 @@ func (c *call) getNetworkInterfaceDetail() (result, error) {
 	var items []obj
 	for _, s := range servers {
 		items = append(items, obj{
-			{"networkInterfaceNo", s.nicNo()},
-			{"networkInterfaceName", "nic-" + s.nicNo()},
-			{"subnetNo", s.subnet().no},
-			{"deleteOnTermination", s.Attr("networkInterfaceNo") == ""},
-			{"isDefault", true},
-			{"deviceName", "eth0"},
-			{"networkInterfaceStatus", code("USED", "Used")},
-			{"instanceType", code("VSVR", "Server (VPC)")},
-			{"instanceNo", s.ID},
-			{"ip", s.privateIP()},
-			{"macAddress", fmt.Sprintf("F2:20:%02X:%02X:%02X:%02X", byte(s.Seq>>24), byte(s.Seq>>16), byte(s.Seq>>8), byte(s.Seq))},
-			{"accessControlGroupNoList", s.accessControlGroups()},
-			{"networkInterfaceDescription", ""},
-			{"secondaryIpList", []string{}},
-			{"enableFlowLog", false},
+			{"networkInterfaceNo", str(s.nicNo())},
+			{"networkInterfaceName", str("nic-" + s.nicNo())},
+			{"subnetNo", str(s.subnet().no)},
+			{"deleteOnTermination", boolean(s.Attr("networkInterfaceNo") == "")},
+			{"isDefault", boolean(true)},
+			{"deviceName", str("eth0")},
+			{"networkInterfaceStatus", object(code("USED", "Used"))},
+			{"instanceType", object(code("VSVR", "Server (VPC)"))},
+			{"instanceNo", str(s.ID)},
+			{"ip", str(s.privateIP())},
+			{"macAddress", str(fmt.Sprintf("F2:20:%02X:%02X:%02X:%02X", byte(s.Seq>>24), byte(s.Seq>>16), byte(s.Seq>>8), byte(s.Seq)))},
+			{"accessControlGroupNoList", strs(s.accessControlGroups()...)},
+			{"networkInterfaceDescription", str("")},
+			{"secondaryIpList", strs()},
+			{"enableFlowLog", boolean(false)},
 		})
 	}
 	return list("networkInterfaceList", items), nil
@@ -345,12 +345,12 @@ func (c *call) vpc(region *vmplane.Region) obj {
 		}
 	}
 	return obj{
-		{"vpcNo", region.Attrs["vpcNo"]},
-		{"vpcName", vpcName(region)},
-		{"ipv4CidrBlock", cidr},
-		{"vpcStatus", code("RUN", "run")},
-		{"regionCode", region.ID},
-		{"createDate", networkDate},
+		{"vpcNo", str(region.Attrs["vpcNo"])},
+		{"vpcName", str(vpcName(region))},
+		{"ipv4CidrBlock", str(cidr)},
+		{"vpcStatus", object(code("RUN", "run"))},
+		{"regionCode", str(region.ID)},
+		{"createDate", str(networkDate)},
 	}
 }
 

@@ -28,21 +28,21 @@ func specDescription(s *vmplane.Spec) string {
 func renderSpec(s *vmplane.Spec) obj {
 	h := s.Attrs["hypervisor"]
 	return obj{
-		{"serverSpecCode", s.ID},
-		{"generationCode", s.Attrs["generation"]},
-		{"cpuCount", s.VCPU},
-		{"memorySize", int64(s.MemoryMiB) * mib},
-		{"hypervisorType", code(h, h)},
-		{"cpuArchitectureType", code("X86_64", "x86 64bit")},
-		{"blockStorageMaxCount", 20},
-		{"blockStorageMaxIops", atoi(s.Attrs["iops"])},
-		{"blockStorageMaxThroughput", atoi(s.Attrs["throughput"])},
-		{"networkPerformance", int64(atoi(s.Attrs["network"]))},
-		{"networkInterfaceMaxCount", 3},
-		{"serverProductCode", productCode(s)},
-		{"serverSpecDescription", specDescription(s)},
-		{"gpuCount", 0},
-		{"serverSpecNo", int64(atoi(s.Attrs["specNo"]))},
+		{"serverSpecCode", str(s.ID)},
+		{"generationCode", str(s.Attrs["generation"])},
+		{"cpuCount", num(s.VCPU)},
+		{"memorySize", num(int64(s.MemoryMiB) * mib)},
+		{"hypervisorType", object(code(h, h))},
+		{"cpuArchitectureType", object(code("X86_64", "x86 64bit"))},
+		{"blockStorageMaxCount", num(20)},
+		{"blockStorageMaxIops", num(atoi(s.Attrs["iops"]))},
+		{"blockStorageMaxThroughput", num(atoi(s.Attrs["throughput"]))},
+		{"networkPerformance", num(int64(atoi(s.Attrs["network"])))},
+		{"networkInterfaceMaxCount", num(3)},
+		{"serverProductCode", str(productCode(s))},
+		{"serverSpecDescription", str(specDescription(s))},
+		{"gpuCount", num(0)},
+		{"serverSpecNo", num(int64(atoi(s.Attrs["specNo"])))},
 	}
 }
 
@@ -118,23 +118,23 @@ func (c *call) zoneParam(region *vmplane.Region) (string, error) {
 
 func (c *call) renderProduct(s *vmplane.Spec) obj {
 	o := obj{
-		{"productCode", productCode(s)},
-		{"productName", specDescription(s)},
-		{"productType", familyCode(s)},
-		{"productDescription", specDescription(s)},
-		{"infraResourceType", code("SVR", "Server")},
+		{"productCode", str(productCode(s))},
+		{"productName", str(specDescription(s))},
+		{"productType", object(familyCode(s))},
+		{"productDescription", str(specDescription(s))},
+		{"infraResourceType", object(code("SVR", "Server"))},
 	}
 	if !c.api.classic {
-		o = append(o, field{"infraResourceDetailType", code("VSVR", "Server (VPC)")})
+		o = append(o, field{"infraResourceDetailType", object(code("VSVR", "Server (VPC)"))})
 	}
 	o = append(o,
-		field{"cpuCount", s.VCPU},
-		field{"memorySize", int64(s.MemoryMiB) * mib},
-		field{"baseBlockStorageSize", int64(s.DiskGiB) * gib},
-		field{"diskType", code("NET", "Network Storage")},
-		field{"dbKindCode", ""},
-		field{"addBlockStorageSize", int64(0)},
-		field{"generationCode", s.Attrs["generation"]},
+		field{"cpuCount", num(s.VCPU)},
+		field{"memorySize", num(int64(s.MemoryMiB) * mib)},
+		field{"baseBlockStorageSize", num(int64(s.DiskGiB) * gib)},
+		field{"diskType", object(code("NET", "Network Storage"))},
+		field{"dbKindCode", str("")},
+		field{"addBlockStorageSize", num(int64(0))},
+		field{"generationCode", str(s.Attrs["generation"])},
 	)
 	return o
 }
@@ -243,19 +243,19 @@ func (c *call) getServerImageProductList() (result, error) {
 			kind = code("WINNT", "Windows NT")
 		}
 		items = append(items, obj{
-			{"productCode", pc},
-			{"productName", img.Name},
-			{"productType", kind},
-			{"productDescription", img.Attrs["osInformation"]},
-			{"infraResourceType", code("SW", "Software")},
-			{"cpuCount", 0},
-			{"memorySize", int64(0)},
-			{"baseBlockStorageSize", int64(50 * gib)},
-			{"platformType", code(platform, img.Attrs["platformName"])},
-			{"osInformation", img.Attrs["osInformation"]},
-			{"dbKindCode", ""},
-			{"addBlockStorageSize", int64(0)},
-			{"generationCode", img.Attrs["generation"]},
+			{"productCode", str(pc)},
+			{"productName", str(img.Name)},
+			{"productType", object(kind)},
+			{"productDescription", str(img.Attrs["osInformation"])},
+			{"infraResourceType", object(code("SW", "Software"))},
+			{"cpuCount", num(0)},
+			{"memorySize", num(int64(0))},
+			{"baseBlockStorageSize", num(int64(50 * gib))},
+			{"platformType", object(code(platform, img.Attrs["platformName"]))},
+			{"osInformation", str(img.Attrs["osInformation"])},
+			{"dbKindCode", str("")},
+			{"addBlockStorageSize", num(int64(0))},
+			{"generationCode", str(img.Attrs["generation"])},
 		})
 	}
 	return list("productList", items), nil
@@ -268,7 +268,7 @@ func (c *call) getRegionList() (result, error) {
 		if c.api.classic {
 			items[i] = classicRegion(r)
 		} else {
-			items[i] = obj{{"regionCode", r.ID}, {"regionName", r.Name}}
+			items[i] = obj{{"regionCode", str(r.ID)}, {"regionName", str(r.Name)}}
 		}
 	}
 	return list("regionList", items), nil
@@ -296,7 +296,7 @@ func (c *call) getZoneList() (result, error) {
 		return result{}, err
 	}
 	for _, z := range regionZones(c.cat, region.ID) {
-		items = append(items, obj{{"zoneName", z.Name}, {"zoneCode", z.ID}, {"regionCode", z.Region}, {"zoneDescription", z.Attrs["description"]}})
+		items = append(items, obj{{"zoneName", str(z.Name)}, {"zoneCode", str(z.ID)}, {"regionCode", str(z.Region)}, {"zoneDescription", str(z.Attrs["description"])}})
 	}
 	return list("zoneList", items), nil
 }
@@ -310,32 +310,32 @@ func renderImage(img *vmplane.Image) obj {
 	}
 	osType := img.Attrs["osType"]
 	return obj{
-		{"serverImageNo", img.ID},
-		{"serverImageName", img.Name},
-		{"serverImageDescription", img.Attrs["osInformation"]},
-		{"serverImageProductCode", imageProductCode(img)},
-		{"serverImageType", code("NCP", "NCP server image")},
-		{"hypervisorType", code(h, h)},
-		{"cpuArchitectureType", code("X86_64", "x86 64bit")},
-		{"osCategoryType", category},
-		{"osType", code(osType, osType)},
-		{"serverImageStatus", code("CREAT", "NSI CREATED state")},
-		{"serverImageOperation", code("NULL", "NSI NULL OP")},
-		{"serverImageStatusName", "created"},
-		{"createDate", networkDate},
-		{"shareStatus", code("NULL", "NULL")},
-		{"sharedLoginIdList", []string{}},
-		{"blockStorageMappingList", []obj{{
-			{"order", 0},
-			{"blockStorageSize", int64(50 * gib)},
-			{"blockStorageName", img.Name},
-			{"blockStorageVolumeType", code("SSD", "SSD")},
-			{"iops", 0},
-			{"throughput", int64(0)},
-			{"isEncryptedVolume", false},
-		}}},
-		{"serverImageLifeCyclePhase", code("ACTIVE", "Active")},
-		{"platformCategoryCode", "OS"},
+		{"serverImageNo", str(img.ID)},
+		{"serverImageName", str(img.Name)},
+		{"serverImageDescription", str(img.Attrs["osInformation"])},
+		{"serverImageProductCode", str(imageProductCode(img))},
+		{"serverImageType", object(code("NCP", "NCP server image"))},
+		{"hypervisorType", object(code(h, h))},
+		{"cpuArchitectureType", object(code("X86_64", "x86 64bit"))},
+		{"osCategoryType", object(category)},
+		{"osType", object(code(osType, osType))},
+		{"serverImageStatus", object(code("CREAT", "NSI CREATED state"))},
+		{"serverImageOperation", object(code("NULL", "NSI NULL OP"))},
+		{"serverImageStatusName", str("created")},
+		{"createDate", str(networkDate)},
+		{"shareStatus", object(code("NULL", "NULL"))},
+		{"sharedLoginIdList", strs()},
+		{"blockStorageMappingList", objs([]obj{{
+			{"order", num(0)},
+			{"blockStorageSize", num(int64(50 * gib))},
+			{"blockStorageName", str(img.Name)},
+			{"blockStorageVolumeType", object(code("SSD", "SSD"))},
+			{"iops", num(0)},
+			{"throughput", num(int64(0))},
+			{"isEncryptedVolume", boolean(false)},
+		}})},
+		{"serverImageLifeCyclePhase", object(code("ACTIVE", "Active"))},
+		{"platformCategoryCode", str("OS")},
 	}
 }
 

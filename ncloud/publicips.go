@@ -308,17 +308,17 @@ func (c *call) renderPublicIP(ip *vmplane.Resource, in *vmplane.Instance) obj {
 			associated, zone = c.classicServer(s), s.zone
 		}
 		return obj{
-			{"publicIpInstanceNo", ip.ID},
-			{"publicIp", address(ip)},
-			{"publicIpDescription", ip.Attr("description")},
+			{"publicIpInstanceNo", str(ip.ID)},
+			{"publicIp", str(address(ip))},
+			{"publicIpDescription", str(ip.Attr("description"))},
 			{"createDate", date(ip.CreatedAt)},
-			{"publicIpInstanceStatusName", statusNames[status]},
-			{"publicIpInstanceStatus", code(status, statusNames[status])},
-			{"publicIpInstanceOperation", code("NULL", "NULL OP")},
-			{"publicIpKindType", code("GEN", "General")},
-			{"serverInstanceAssociatedWithPublicIp", associated},
-			{"region", classicRegion(region)},
-			{"zone", classicZone(zone, region)},
+			{"publicIpInstanceStatusName", str(statusNames[status])},
+			{"publicIpInstanceStatus", object(code(status, statusNames[status]))},
+			{"publicIpInstanceOperation", object(code("NULL", "NULL OP"))},
+			{"publicIpKindType", object(code("GEN", "General"))},
+			{"serverInstanceAssociatedWithPublicIp", object(associated)},
+			{"region", object(classicRegion(region))},
+			{"zone", object(classicZone(zone, region))},
 		}
 	}
 	no, name, private := "", "", ""
@@ -327,16 +327,16 @@ func (c *call) renderPublicIP(ip *vmplane.Resource, in *vmplane.Instance) obj {
 		no, name, private = s.ID, s.Name, s.privateIP()
 	}
 	return obj{
-		{"publicIpInstanceNo", ip.ID},
-		{"publicIp", address(ip)},
-		{"publicIpDescription", ip.Attr("description")},
+		{"publicIpInstanceNo", str(ip.ID)},
+		{"publicIp", str(address(ip))},
+		{"publicIpDescription", str(ip.Attr("description"))},
 		{"createDate", date(ip.CreatedAt)},
-		{"publicIpInstanceStatusName", statusNames[status]},
-		{"publicIpInstanceStatus", code(status, statusNames[status])},
-		{"serverInstanceNo", no},
-		{"serverName", name},
-		{"privateIp", private},
+		{"publicIpInstanceStatusName", str(statusNames[status])},
+		{"publicIpInstanceStatus", object(code(status, statusNames[status]))},
+		{"serverInstanceNo", str(no)},
+		{"serverName", str(name)},
+		{"privateIp", str(private)},
 		{"lastModifyDate", date(ip.UpdatedAt)},
-		{"publicIpInstanceOperation", code("NULL", "NULL OP")},
+		{"publicIpInstanceOperation", object(code("NULL", "NULL OP"))},
 	}
 }

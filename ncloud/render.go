@@ -14,7 +14,14 @@ var kst = time.FixedZone("KST", 9*60*60)
 
 const dateLayout = "2006-01-02T15:04:05-0700"
 
-func date(t time.Time) string { return t.In(kst).Format(dateLayout) }
+// date is t as NCP writes it. It is formatted as it is encoded, straight
+// into the answer: formatting each server's two dates on their own was
+// most of what a page still allocated.
+func date(t time.Time) value { return value{kind: kindDate, n: t.Unix()} }
+
+func writeDate(b textWriter, unix int64) {
+	_, _ = b.Write(time.Unix(unix, 0).In(kst).AppendFormat(b.AvailableBuffer(), dateLayout))
+}
 
 const (
 	mib = 1 << 20
@@ -118,7 +125,7 @@ func (s server) accessControlGroups() []string {
 	return []string{}
 }
 
-func (s server) uptime() string {
+func (s server) uptime() value {
 	if s.LaunchedAt.IsZero() {
 		return date(s.CreatedAt)
 	}
@@ -141,44 +148,44 @@ func (s server) diskDetail() obj { return code(s.DiskType, s.DiskType) }
 func (c *call) vpcServer(s server) obj {
 	ipNo, ip := s.publicIP()
 	return c.slab.keep(obj{
-		{"serverInstanceNo", s.ID},
-		{"serverName", s.Name},
-		{"serverDescription", s.Attr("serverDescription")},
-		{"cpuCount", s.VCPU},
-		{"memorySize", int64(s.MemoryMiB) * mib},
-		{"platformType", s.platform()},
-		{"loginKeyName", s.Attr("loginKeyName")},
-		{"publicIpInstanceNo", ipNo},
-		{"publicIp", ip},
-		{"serverInstanceStatus", code(s.state.status, vpcStatusNames[s.state.status])},
-		{"serverInstanceOperation", code(s.state.op, opNames[s.state.op])},
-		{"serverInstanceStatusName", s.state.name()},
+		{"serverInstanceNo", str(s.ID)},
+		{"serverName", str(s.Name)},
+		{"serverDescription", str(s.Attr("serverDescription"))},
+		{"cpuCount", num(s.VCPU)},
+		{"memorySize", num(int64(s.MemoryMiB) * mib)},
+		{"platformType", c.slab.object(s.platform())},
+		{"loginKeyName", str(s.Attr("loginKeyName"))},
+		{"publicIpInstanceNo", str(ipNo)},
+		{"publicIp", str(ip)},
+		{"serverInstanceStatus", c.slab.object(code(s.state.status, vpcStatusNames[s.state.status]))},
+		{"serverInstanceOperation", c.slab.object(code(s.state.op, opNames[s.state.op]))},
+		{"serverInstanceStatusName", str(s.state.name())},
 		{"createDate", date(s.CreatedAt)},
 		{"uptime", s.uptime()},
-		{"serverImageProductCode", imageProductCode(s.image)},
-		{"serverProductCode", productCode(s.spec)},
-		{"isProtectServerTermination", s.Protected},
-		{"zoneCode", s.zone.ID},
-		{"regionCode", s.region.ID},
-		{"vpcNo", s.vpcNo()},
-		{"subnetNo", s.subnet().no},
-		{"networkInterfaceNoList", []string{s.nicNo()}},
-		{"initScriptNo", s.Attr("initScriptNo")},
-		{"serverInstanceType", familyCode(s.spec)},
-		{"baseBlockStorageDiskType", code("NET", "Network Storage")},
-		{"baseBlockStorageDiskDetailType", s.diskDetail()},
-		{"placementGroupNo", s.Attr("placementGroupNo")},
-		{"placementGroupName", ""},
-		{"memberServerImageInstanceNo", s.Attr("memberServerImageInstanceNo")},
-		{"hypervisorType", s.hypervisor()},
-		{"serverImageNo", imageNo(s.image)},
-		{"serverSpecCode", s.spec.ID},
-		{"eventList", []string{}},
-		{"fabricClusterPoolNo", ""},
-		{"fabricClusterPoolName", ""},
-		{"fabricClusterMode", ""},
-		{"fabricClusterNo", ""},
-		{"fabricClusterName", ""},
+		{"serverImageProductCode", str(imageProductCode(s.image))},
+		{"serverProductCode", str(productCode(s.spec))},
+		{"isProtectServerTermination", boolean(s.Protected)},
+		{"zoneCode", str(s.zone.ID)},
+		{"regionCode", str(s.region.ID)},
+		{"vpcNo", str(s.vpcNo())},
+		{"subnetNo", str(s.subnet().no)},
+		{"networkInterfaceNoList", c.slab.strs(s.nicNo())},
+		{"initScriptNo", str(s.Attr("initScriptNo"))},
+		{"serverInstanceType", c.slab.object(familyCode(s.spec))},
+		{"baseBlockStorageDiskType", c.slab.object(code("NET", "Network Storage"))},
+		{"baseBlockStorageDiskDetailType", c.slab.object(s.diskDetail())},
+		{"placementGroupNo", str(s.Attr("placementGroupNo"))},
+		{"placementGroupName", str("")},
+		{"memberServerImageInstanceNo", str(s.Attr("memberServerImageInstanceNo"))},
+		{"hypervisorType", c.slab.object(s.hypervisor())},
+		{"serverImageNo", str(imageNo(s.image))},
+		{"serverSpecCode", str(s.spec.ID)},
+		{"eventList", c.slab.strs()},
+		{"fabricClusterPoolNo", str("")},
+		{"fabricClusterPoolName", str("")},
+		{"fabricClusterMode", str("")},
+		{"fabricClusterNo", str("")},
+		{"fabricClusterName", str("")},
 	})
 }
 
@@ -191,37 +198,37 @@ func (c *call) classicServer(s server) obj {
 	}
 	_, classicIP := s.publicIP()
 	return c.slab.keep(obj{
-		{"serverInstanceNo", s.ID},
-		{"serverName", s.Name},
-		{"serverDescription", s.Attr("serverDescription")},
-		{"cpuCount", s.VCPU},
-		{"memorySize", int64(s.MemoryMiB) * mib},
-		{"baseBlockStorageSize", int64(s.DiskGiB) * gib},
-		{"platformType", s.platform()},
-		{"loginKeyName", s.Attr("loginKeyName")},
-		{"isFeeChargingMonitoring", false},
-		{"publicIp", classicIP},
-		{"privateIp", s.privateIP()},
-		{"serverImageName", s.image.Name},
-		{"serverInstanceStatus", code(s.state.status, classicStatusNames[s.state.status])},
-		{"serverInstanceOperation", code(s.state.op, opNames[s.state.op])},
-		{"serverInstanceStatusName", s.state.name()},
+		{"serverInstanceNo", str(s.ID)},
+		{"serverName", str(s.Name)},
+		{"serverDescription", str(s.Attr("serverDescription"))},
+		{"cpuCount", num(s.VCPU)},
+		{"memorySize", num(int64(s.MemoryMiB) * mib)},
+		{"baseBlockStorageSize", num(int64(s.DiskGiB) * gib)},
+		{"platformType", c.slab.object(s.platform())},
+		{"loginKeyName", str(s.Attr("loginKeyName"))},
+		{"isFeeChargingMonitoring", boolean(false)},
+		{"publicIp", str(classicIP)},
+		{"privateIp", str(s.privateIP())},
+		{"serverImageName", str(s.image.Name)},
+		{"serverInstanceStatus", c.slab.object(code(s.state.status, classicStatusNames[s.state.status]))},
+		{"serverInstanceOperation", c.slab.object(code(s.state.op, opNames[s.state.op]))},
+		{"serverInstanceStatusName", str(s.state.name())},
 		{"createDate", date(s.CreatedAt)},
 		{"uptime", s.uptime()},
-		{"serverImageProductCode", imageProductCode(s.image)},
-		{"serverProductCode", productCode(s.spec)},
-		{"isProtectServerTermination", s.Protected},
-		{"portForwardingPublicIp", ""},
-		{"zone", classicZone(s.zone, s.region)},
-		{"region", classicRegion(s.region)},
-		{"baseBlockStorageDiskType", code("NET", "Network Storage")},
-		{"baseBlockStorageDiskDetailType", s.diskDetail()},
-		{"internetLineType", code("PUBLC", "Public")},
-		{"serverInstanceType", familyCode(s.spec)},
-		{"userData", ""},
-		{"initScriptNo", s.Attr("initScriptNo")},
-		{"accessControlGroupList", acgs},
-		{"instanceTagList", s.tags()},
+		{"serverImageProductCode", str(imageProductCode(s.image))},
+		{"serverProductCode", str(productCode(s.spec))},
+		{"isProtectServerTermination", boolean(s.Protected)},
+		{"portForwardingPublicIp", str("")},
+		{"zone", c.slab.object(classicZone(s.zone, s.region))},
+		{"region", c.slab.object(classicRegion(s.region))},
+		{"baseBlockStorageDiskType", c.slab.object(code("NET", "Network Storage"))},
+		{"baseBlockStorageDiskDetailType", c.slab.object(s.diskDetail())},
+		{"internetLineType", c.slab.object(code("PUBLC", "Public"))},
+		{"serverInstanceType", c.slab.object(familyCode(s.spec))},
+		{"userData", str("")},
+		{"initScriptNo", str(s.Attr("initScriptNo"))},
+		{"accessControlGroupList", c.slab.objs(acgs)},
+		{"instanceTagList", c.slab.objs(s.tags())},
 	})
 }
 
@@ -238,7 +245,7 @@ func (s server) tags() []obj {
 	slices.Sort(keys)
 	out := make([]obj, 0, len(keys))
 	for _, k := range keys {
-		out = append(out, obj{{"instanceNo", s.ID}, {"instanceType", code("SVR", "Server")}, {"tagKey", k}, {"tagValue", s.Attrs[tagPrefix+k]}})
+		out = append(out, obj{{"instanceNo", str(s.ID)}, {"instanceType", object(code("SVR", "Server"))}, {"tagKey", str(k)}, {"tagValue", str(s.Attrs[tagPrefix+k])}})
 	}
 	return out
 }
@@ -253,24 +260,24 @@ func classicACG(no string, isDefault bool) obj {
 		name, desc = "ncloud-default-acg", "Default AccessControlGroup"
 	}
 	return obj{
-		{"accessControlGroupConfigurationNo", no},
-		{"accessControlGroupName", name},
-		{"accessControlGroupDescription", desc},
-		{"isDefaultGroup", isDefault},
-		{"createDate", classicACGDate},
+		{"accessControlGroupConfigurationNo", str(no)},
+		{"accessControlGroupName", str(name)},
+		{"accessControlGroupDescription", str(desc)},
+		{"isDefaultGroup", boolean(isDefault)},
+		{"createDate", str(classicACGDate)},
 	}
 }
 
 func classicZone(z *vmplane.Zone, r *vmplane.Region) obj {
 	return obj{
-		{"zoneNo", z.Attrs["zoneNo"]},
-		{"zoneName", z.Name},
-		{"zoneCode", z.ID},
-		{"zoneDescription", z.Attrs["description"]},
-		{"regionNo", r.Attrs["regionNo"]},
+		{"zoneNo", str(z.Attrs["zoneNo"])},
+		{"zoneName", str(z.Name)},
+		{"zoneCode", str(z.ID)},
+		{"zoneDescription", str(z.Attrs["description"])},
+		{"regionNo", str(r.Attrs["regionNo"])},
 	}
 }
 
 func classicRegion(r *vmplane.Region) obj {
-	return obj{{"regionNo", r.Attrs["regionNo"]}, {"regionCode", r.ID}, {"regionName", r.Name}}
+	return obj{{"regionNo", str(r.Attrs["regionNo"])}, {"regionCode", str(r.ID)}, {"regionName", str(r.Name)}}
 }

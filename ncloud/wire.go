@@ -3,7 +3,6 @@ package ncloud
 import (
 	"bytes"
 	"encoding/xml"
-	"fmt"
 	"strconv"
 	"strings"
 	"sync"
@@ -14,33 +13,107 @@ import (
 // are read by byte-sensitive clients, so the order and the formatting are
 // part of the contract; maps would lose both.
 //
-// A field's value is a string, an int, an int64, a bool, an obj, a []obj or
-// a []string. In XML a list wraps one element per item, named after the list
-// with its "List" suffix dropped (serverInstanceList/serverInstance,
+// In XML a list wraps one element per item, named after the list with its
+// "List" suffix dropped (serverInstanceList/serverInstance,
 // networkInterfaceNoList/networkInterfaceNo, ...).
 type obj []field
 
 type field struct {
 	key string
-	val any
+	val value
 }
+
+// value is a field's value: a string, an integer, a boolean, a date, an
+// object, or a list of objects or of strings; str, num, boolean, date,
+// object, objs and strs make one. It is a small tagged union rather than an interface: boxing
+// every number and string of a page of servers cost an allocation per
+// field, and the encoders a type switch.
+type value struct {
+	kind kind
+	n    int64  // kindInt; kindBool: 1 for true
+	s    string // kindString
+	o    obj    // kindObject: its fields; kindList: its items, as fields without keys
+}
+
+type kind uint8
+
+const (
+	kindString kind = iota // the zero value is the empty string
+	kindInt
+	kindBool
+	kindObject
+	kindList
+	kindDate // n: Unix seconds, written as date writes them
+)
+
+func str(s string) value { return value{s: s} }
+
+func num[T ~int | ~int64](n T) value { return value{kind: kindInt, n: int64(n)} }
+
+func boolean(b bool) value {
+	if b {
+		return value{kind: kindBool, n: 1}
+	}
+	return value{kind: kindBool}
+}
+
+func object(o obj) value { return value{kind: kindObject, o: o} }
+
+// objs is a list of objects, and strs a list of strings: their items are
+// allocated together. A call's slab lends them instead (slab.objs,
+// slab.strs).
+func objs(items []obj) value { return (*slab)(nil).objs(items) }
+
+func strs(items ...string) value { return (*slab)(nil).strs(items...) }
 
 // slab lends the objects of one answer their fields, and lends them again
 // to a later answer: the servers of a page were half of every byte a list
-// call allocated. An object too big for what is left gets its own.
+// call allocated. When it runs out, it takes a new chunk for what follows;
+// what it already lent keeps the old one. A nil slab lends nothing: what it
+// is asked for is allocated.
 type slab struct{ fields []field }
 
-var slabs = sync.Pool{New: func() any { return &slab{fields: make([]field, 0, 1024)} }}
+const slabSize = 1024 // fields: a page of 10 VPC servers takes about 500
 
-// keep copies o into the slab (a nil slab lends nothing); o itself can
-// then live on the stack.
-func (s *slab) keep(o obj) obj {
-	if s == nil || len(s.fields)+len(o) > cap(s.fields) {
-		return append(obj(nil), o...)
+var slabs = sync.Pool{New: func() any { return &slab{fields: make([]field, 0, slabSize)} }}
+
+// take lends n empty fields.
+func (s *slab) take(n int) obj {
+	if s == nil {
+		return make(obj, n)
+	}
+	if len(s.fields)+n > cap(s.fields) {
+		s.fields = make([]field, 0, max(slabSize, n))
 	}
 	i := len(s.fields)
-	s.fields = append(s.fields, o...)
-	return s.fields[i : i+len(o) : i+len(o)]
+	s.fields = s.fields[:i+n] // zero: release clears what was used
+	return s.fields[i : i+n : i+n]
+}
+
+// keep copies o into the slab; o itself can then live on the stack.
+func (s *slab) keep(o obj) obj {
+	l := s.take(len(o))
+	copy(l, o)
+	return l
+}
+
+// object is o as a value, its fields kept in the slab.
+func (s *slab) object(o obj) value { return object(s.keep(o)) }
+
+func (s *slab) objs(items []obj) value {
+	l := s.take(len(items))
+	for i, o := range items {
+		l[i].val = object(o)
+	}
+	return value{kind: kindList, o: l}
+}
+
+func (s *slab) strs(items ...string) value {
+	l := s.take(len(items))
+	for i, v := range items {
+		l[i].val = str(v)
+	}
+	return value{kind: kindList, o: l}
 }
 
 // release clears what the slab lent, so that it holds on to nothing, and
@@ -52,7 +125,7 @@ func (s *slab) release() {
 }
 
 // code is NCP's CommonCode: {"code": ..., "codeName": ...}.
-func code(c, name string) obj { return obj{{"code", c}, {"codeName", name}} }
+func code(c, name string) obj { return obj{{"code", str(c)}, {"codeName", str(name)}} }
 
 // format is a response format: responseFormatType.
 type format int
@@ -95,7 +168,8 @@ func writeDoc(b textWriter, f format, root string, body obj) {
 		return
 	}
 	b.WriteString(`<?xml version="1.0" encoding="UTF-8"?>` + "\n")
-	writeXMLField(b, root, body, 0)
+	v := object(body)
+	writeXMLField(b, root, &v, 0)
 }
 
 func writeJSONObj(b textWriter, o obj, depth int) {
@@ -103,56 +177,62 @@ func writeJSONObj(b textWriter, o obj, depth int) {
 		b.WriteString("{}")
 		return
 	}
-	b.WriteString("{")
-	for i, f := range o {
+	b.WriteByte('{')
+	for i := range o {
 		if i > 0 {
-			b.WriteString(",")
+			b.WriteByte(',')
 		}
 		newline(b, depth+1)
-		writeJSONString(b, f.key)
+		writeJSONString(b, o[i].key)
 		b.WriteString(": ")
-		writeJSONValue(b, f.val, depth+1)
+		writeJSONValue(b, &o[i].val, depth+1)
 	}
 	newline(b, depth)
-	b.WriteString("}")
+	b.WriteByte('}')
 }
 
-func writeJSONValue(b textWriter, v any, depth int) {
-	switch v := v.(type) {
-	case string:
-		writeJSONString(b, v)
-	case int:
-		b.WriteString(strconv.Itoa(v))
-	case int64:
-		b.WriteString(strconv.FormatInt(v, 10))
-	case bool:
-		b.WriteString(strconv.FormatBool(v))
-	case obj:
-		writeJSONObj(b, v, depth)
-	case []obj:
-		writeJSONList(b, len(v), depth, func(i int) { writeJSONObj(b, v[i], depth+1) })
-	case []string:
-		writeJSONList(b, len(v), depth, func(i int) { writeJSONString(b, v[i]) })
-	default:
-		panic(fmt.Sprintf("ncloud: cannot encode a %T", v)) // a programming error, caught by the golden tests
-	}
-}
-
-func writeJSONList(b textWriter, n, depth int, item func(int)) {
-	if n == 0 {
-		b.WriteString("[]")
-		return
-	}
-	b.WriteString("[")
-	for i := range n {
-		if i > 0 {
-			b.WriteString(",")
+func writeJSONValue(b textWriter, v *value, depth int) {
+	switch v.kind {
+	case kindString:
+		writeJSONString(b, v.s)
+	case kindInt:
+		writeInt(b, v.n)
+	case kindBool:
+		writeBool(b, v.n)
+	case kindDate:
+		b.WriteByte('"')
+		writeDate(b, v.n)
+		b.WriteByte('"')
+	case kindObject:
+		writeJSONObj(b, v.o, depth)
+	case kindList:
+		if len(v.o) == 0 {
+			b.WriteString("[]")
+			return
 		}
-		newline(b, depth+1)
-		item(i)
+		b.WriteByte('[')
+		for i := range v.o {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			newline(b, depth+1)
+			writeJSONValue(b, &v.o[i].val, depth+1)
+		}
+		newline(b, depth)
+		b.WriteByte(']')
 	}
-	newline(b, depth)
-	b.WriteString("]")
+}
+
+func writeInt(b textWriter, n int64) {
+	_, _ = b.Write(strconv.AppendInt(b.AvailableBuffer(), n, 10))
+}
+
+func writeBool(b textWriter, n int64) {
+	if n != 0 {
+		b.WriteString("true")
+	} else {
+		b.WriteString("false")
+	}
 }
 
 // writeJSONString writes s as a JSON string, escaped as encoding/json does
@@ -222,54 +302,60 @@ func newline(b textWriter, depth int) {
 // newlines is a newline and the indentation of the deepest usual field.
 var newlines = "\n" + strings.Repeat(" ", 32)
 
-func writeXMLField(b textWriter, key string, v any, depth int) {
+func writeXMLField(b textWriter, key string, v *value, depth int) {
 	indent(b, depth)
-	switch v := v.(type) {
-	case obj:
-		if len(v) == 0 {
-			b.WriteString("<" + key + "/>\n")
+	switch v.kind {
+	case kindObject, kindList:
+		if len(v.o) == 0 {
+			writeXMLTag(b, "<", key, "/>\n")
 			return
 		}
-		b.WriteString("<" + key + ">\n")
-		for _, f := range v {
-			writeXMLField(b, f.key, f.val, depth+1)
+		writeXMLTag(b, "<", key, ">\n")
+		item := strings.TrimSuffix(key, "List")
+		for i := range v.o {
+			f := &v.o[i]
+			if v.kind == kindObject {
+				writeXMLField(b, f.key, &f.val, depth+1)
+			} else {
+				writeXMLField(b, item, &f.val, depth+1)
+			}
 		}
 		indent(b, depth)
-		b.WriteString("</" + key + ">\n")
-	case []obj:
-		writeXMLList(b, key, len(v), depth, func(item string, i int) { writeXMLField(b, item, v[i], depth+1) })
-	case []string:
-		writeXMLList(b, key, len(v), depth, func(item string, i int) { writeXMLField(b, item, v[i], depth+1) })
-	default:
-		b.WriteString("<" + key + ">")
-		switch v := v.(type) {
-		case string:
-			_ = xml.EscapeText(b, []byte(v))
-		case int:
-			b.WriteString(strconv.Itoa(v))
-		case int64:
-			b.WriteString(strconv.FormatInt(v, 10))
-		case bool:
-			b.WriteString(strconv.FormatBool(v))
-		default:
-			panic(fmt.Sprintf("ncloud: cannot encode a %T", v))
-		}
-		b.WriteString("</" + key + ">\n")
-	}
-}
-
-func writeXMLList(b textWriter, key string, n, depth int, item func(string, int)) {
-	if n == 0 {
-		b.WriteString("<" + key + "/>\n")
+		writeXMLTag(b, "</", key, ">\n")
 		return
 	}
-	b.WriteString("<" + key + ">\n")
-	name := strings.TrimSuffix(key, "List")
-	for i := range n {
-		item(name, i)
+	writeXMLTag(b, "<", key, ">")
+	switch v.kind {
+	case kindString:
+		writeXMLText(b, v.s)
+	case kindInt:
+		writeInt(b, v.n)
+	case kindBool:
+		writeBool(b, v.n)
+	case kindDate:
+		writeDate(b, v.n)
 	}
-	indent(b, depth)
-	b.WriteString("</" + key + ">\n")
+	writeXMLTag(b, "</", key, ">\n")
+}
+
+// writeXMLTag writes a tag in pieces: concatenating them cost an
+// allocation per field.
+func writeXMLTag(b textWriter, open, key, end string) {
+	b.WriteString(open)
+	b.WriteString(key)
+	b.WriteString(end)
+}
+
+// writeXMLText writes s escaped as encoding/xml's EscapeText does; text
+// with nothing to escape, nearly all of it, is written as it is.
+func writeXMLText(b textWriter, s string) {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c >= utf8.RuneSelf || c == '"' || c == '\'' || c == '&' || c == '<' || c == '>' {
+			_ = xml.EscapeText(b, []byte(s))
+			return
+		}
+	}
+	b.WriteString(s)
 }
 
 func indent(b textWriter, depth int) {

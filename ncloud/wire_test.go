@@ -23,7 +23,7 @@ func FuzzJSONString(f *testing.F) {
 		if got.String()+"\n" != want.String() {
 			t.Fatalf("%q: got %s, want %s", s, got.String(), want.String())
 		}
-		body := obj{{"name", s}, {"list", []string{s}}, {"items", []obj{{{"code", code(s, s)}}}}}
+		body := obj{{"name", str(s)}, {"list", strs(s)}, {"items", objs([]obj{{{"code", object(code(s, s))}}})}}
 		if doc := encode(formatJSON, "xResponse", body); !json.Valid(doc) {
 			t.Fatalf("invalid JSON for %q:\n%s", s, doc)
 		}
@@ -35,7 +35,7 @@ func FuzzJSONString(f *testing.F) {
 }
 
 func TestEncodeLayout(t *testing.T) {
-	body := obj{{"totalRows", 1}, {"regionList", []obj{{{"regionCode", "KR"}}}}, {"eventList", []string{}}, {"empty", obj{}}}
+	body := obj{{"totalRows", num(1)}, {"regionList", objs([]obj{{{"regionCode", str("KR")}}})}, {"eventList", strs()}, {"empty", object(obj{})}}
 	wantJSON := `{
   "getRegionListResponse": {
     "totalRows": 1,
