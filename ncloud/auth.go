@@ -1,7 +1,6 @@
 package ncloud
 
 import (
-	"bytes"
 	"crypto/hmac"
 	"crypto/sha256"
 	"crypto/subtle"
@@ -28,7 +27,7 @@ type gatewayError struct {
 func (e *gatewayError) Error() string { return "ncloud gateway: " + e.message + ": " + e.details }
 
 func (e *gatewayError) body() []byte {
-	var b bytes.Buffer
+	var b buffer
 	b.WriteString(`{"error":{"errorCode":`)
 	writeJSONString(&b, e.code)
 	b.WriteString(`,"message":`)
@@ -36,7 +35,7 @@ func (e *gatewayError) body() []byte {
 	b.WriteString(`,"details":`)
 	writeJSONString(&b, e.details)
 	b.WriteString(`}}`)
-	return b.Bytes()
+	return b
 }
 
 var (

@@ -20,7 +20,7 @@ const dateLayout = "2006-01-02T15:04:05-0700"
 func date(t time.Time) value { return value{kind: kindDate, n: t.Unix()} }
 
 func writeDate(b textWriter, unix int64) {
-	_, _ = b.Write(time.Unix(unix, 0).In(kst).AppendFormat(b.AvailableBuffer(), dateLayout))
+	*b = time.Unix(unix, 0).In(kst).AppendFormat(*b, dateLayout)
 }
 
 const (

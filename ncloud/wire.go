@@ -1,7 +1,6 @@
 package ncloud
 
 import (
-	"bytes"
 	"encoding/xml"
 	"strconv"
 	"strings"
@@ -142,9 +141,27 @@ func (f format) contentType() string {
 	return "application/xml;charset=UTF-8"
 }
 
-// textWriter is what the encoders write to: a concrete buffer, whose small
-// methods the compiler inlines (each field is several writes).
-type textWriter = *bytes.Buffer
+// textWriter is what the encoders write to.
+type textWriter = *buffer
+
+// buffer is a byte slice the encoders append to. Each field is several
+// writes; bytes.Buffer's are calls, these small methods are inlined.
+type buffer []byte
+
+func (b *buffer) Write(p []byte) (int, error) {
+	*b = append(*b, p...)
+	return len(p), nil
+}
+
+func (b *buffer) WriteString(s string) (int, error) {
+	*b = append(*b, s...)
+	return len(s), nil
+}
+
+func (b *buffer) WriteByte(c byte) error {
+	*b = append(*b, c)
+	return nil
+}
 
 // encode renders {root: body} in format f.
 //
@@ -153,9 +170,9 @@ type textWriter = *bytes.Buffer
 // the body from the byte before the inner "{" (which must be whitespace) to
 // the byte before the last one (which must be the outer "}").
 func encode(f format, root string, body obj) []byte {
-	var b bytes.Buffer
+	var b buffer
 	writeDoc(&b, f, root, body)
-	return b.Bytes()
+	return b
 }
 
 func writeDoc(b textWriter, f format, root string, body obj) {
@@ -183,8 +200,10 @@ func writeJSONObj(b textWriter, o obj, depth int) {
 			b.WriteByte(',')
 		}
 		newline(b, depth+1)
-		writeJSONString(b, o[i].key)
-		b.WriteString(": ")
+		// Keys are this package's own names: nothing in them to escape.
+		b.WriteByte('"')
+		b.WriteString(o[i].key)
+		b.WriteString(`": `)
 		writeJSONValue(b, &o[i].val, depth+1)
 	}
 	newline(b, depth)
@@ -224,7 +243,7 @@ func writeJSONValue(b textWriter, v *value, depth int) {
 }
 
 func writeInt(b textWriter, n int64) {
-	_, _ = b.Write(strconv.AppendInt(b.AvailableBuffer(), n, 10))
+	*b = strconv.AppendInt(*b, n, 10)
 }
 
 func writeBool(b textWriter, n int64) {
@@ -244,6 +263,10 @@ func writeJSONString(b textWriter, s string) {
 	start := 0
 	for i := 0; i < len(s); {
 		c := s[i]
+		if jsonSafe[c] {
+			i++
+			continue
+		}
 		if c >= utf8.RuneSelf {
 			r, size := utf8.DecodeRuneInString(s[i:])
 			if (r == utf8.RuneError && size == 1) || r == '\u2028' || r == '\u2029' {
@@ -257,10 +280,6 @@ func writeJSONString(b textWriter, s string) {
 				start = i + size
 			}
 			i += size
-			continue
-		}
-		if c >= 0x20 && c != '"' && c != '\\' {
-			i++
 			continue
 		}
 		b.WriteString(s[start:i])
@@ -289,6 +308,16 @@ func writeJSONString(b textWriter, s string) {
 	b.WriteString(s[start:])
 	b.WriteByte('"')
 }
+
+// jsonSafe tells the bytes a JSON string holds as they are: ASCII but
+// control characters, quotes and backslashes. One look-up a byte, as
+// encoding/json does.
+var jsonSafe = func() (safe [256]bool) {
+	for c := 0x20; c < utf8.RuneSelf; c++ {
+		safe[c] = c != '"' && c != '\\'
+	}
+	return safe
+}()
 
 func newline(b textWriter, depth int) {
 	if n := 1 + 2*depth; n <= len(newlines) {

@@ -14,14 +14,14 @@ func FuzzJSONString(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		var got bytes.Buffer
+		var got buffer
 		writeJSONString(&got, s)
 		var want bytes.Buffer
 		enc := json.NewEncoder(&want)
 		enc.SetEscapeHTML(false)
 		_ = enc.Encode(s)
-		if got.String()+"\n" != want.String() {
-			t.Fatalf("%q: got %s, want %s", s, got.String(), want.String())
+		if string(got)+"\n" != want.String() {
+			t.Fatalf("%q: got %s, want %s", s, got, want.String())
 		}
 		body := obj{{"name", str(s)}, {"list", strs(s)}, {"items", objs([]obj{{{"code", object(code(s, s))}}})}}
 		if doc := encode(formatJSON, "xResponse", body); !json.Valid(doc) {
