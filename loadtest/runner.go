@@ -170,13 +170,18 @@ func measure(ctx context.Context, clients int, warmup, duration time.Duration, o
 	start := time.Now()
 	measureFrom, end := start.Add(warmup), start.Add(warmup+duration)
 	results := make([]Result, clients)
+	lasts := make([]time.Time, clients)
 	var wg sync.WaitGroup
 	for i := range clients {
 		wg.Go(func() {
 			r := &results[i]
 			for ctx.Err() == nil {
 				t0 := time.Now()
-				if !t0.Before(end) {
+				// A client that has measured nothing yet, on a machine so
+				// busy that its warm-up overran the window, goes on until
+				// it has: a round always measures, and lasts as long as it
+				// took.
+				if !t0.Before(end) && (r.Requests > 0 || r.Errors > 0) {
 					return
 				}
 				n, err := op(i)
@@ -184,17 +189,18 @@ func measure(ctx context.Context, clients int, warmup, duration time.Duration, o
 				switch {
 				case err != nil && ctx.Err() != nil:
 					return
-				case err != nil:
-					if t0.Before(measureFrom) {
-						r.WarmupErrors++
-					} else {
-						r.Errors++
-					}
+				case err != nil && t0.Before(measureFrom):
+					r.WarmupErrors++
 					r.Samples = addSample(r.Samples, err.Error())
-				case !t0.Before(measureFrom) && !t1.After(end):
+				case err != nil:
+					r.Errors++
+					r.Samples = addSample(r.Samples, err.Error())
+				case t0.Before(measureFrom):
+				case !t1.After(end) || r.Requests == 0:
 					r.Requests++
 					r.Bytes += uint64(n)
 					r.Latency.Record(t1.Sub(t0))
+					lasts[i] = t1
 				}
 			}
 		})
@@ -211,6 +217,7 @@ func measure(ctx context.Context, clients int, warmup, duration time.Duration, o
 		for _, s := range r.Samples {
 			total.Samples = addSample(total.Samples, s)
 		}
+		total.Elapsed = max(total.Elapsed, lasts[i].Sub(measureFrom))
 	}
 	return total
 }

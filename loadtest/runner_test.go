@@ -153,3 +153,20 @@ func TestCPUTimeAgreesWithGetrusage(t *testing.T) {
 		t.Fatalf("cpuTime = %v (%v), getrusage %v", got, err, want)
 	}
 }
+
+// On a machine too busy to finish a request inside the window, a round
+// still measures one request per client, and its elapsed time says how
+// long that took, rather than reporting nothing.
+func TestMeasureCountsOneRequestPerClientWhenTheWindowIsTooShort(t *testing.T) {
+	var calls atomic.Int64
+	r := measure(context.Background(), 3, 0, time.Nanosecond, func(int) (int, error) {
+		calls.Add(1)
+		return 7, nil
+	})
+	if r.Requests != 3 || calls.Load() != 3 || r.Bytes != 21 || r.Latency.Count() != 3 {
+		t.Fatalf("%d requests measured of %d made, %d bytes", r.Requests, calls.Load(), r.Bytes)
+	}
+	if r.Elapsed <= time.Nanosecond || r.Throughput() <= 0 {
+		t.Fatalf("elapsed %v, throughput %v", r.Elapsed, r.Throughput())
+	}
+}
