@@ -45,7 +45,7 @@ func mustCall(t *testing.T, srv *vmplanetest.Server, method, path, body string) 
 
 // seedCatalog gives the ncloud cloud a spec of the test's own, so these
 // tests do not depend on a cloud's embedded catalog.
-func seedSpec(t *testing.T, srv *vmplanetest.Server) string {
+func seedSpec(t testing.TB, srv *vmplanetest.Server) string {
 	t.Helper()
 	cat := srv.Service.Catalog("ncloud")
 	if len(cat.Specs) == 0 {

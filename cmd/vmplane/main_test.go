@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -18,6 +19,7 @@ import (
 	"time"
 
 	"github.com/vmplane/vmplane"
+	"github.com/vmplane/vmplane/ncloud"
 )
 
 // binary is the vmplane command built once for the tests that run it as a
@@ -205,6 +207,93 @@ func TestAcceptedOperationsCompleteAfterSIGKILL(t *testing.T) {
 					t.Fatalf("terminated instance %s is still listed", id)
 				}
 			}
+		}
+	}
+}
+
+// What a cloud API acknowledged survives a SIGKILL too: NCP clients stop
+// servers while the server is killed under them; after a restart, every
+// stop that was answered is still in flight and completes, and nothing is
+// left half done.
+func TestCloudOperationsAcknowledgedBeforeSIGKILLComplete(t *testing.T) {
+	dir := t.TempDir()
+	c := startChild(t, dir, "--access-key", testAK, "--secret-key", testSK)
+	if err := c.admin("POST", "clock/freeze", "", nil); err != nil {
+		t.Fatal(err)
+	}
+	var seeded instanceList
+	if err := c.admin("POST", "instances", `{"instances":[`+strings.Repeat(`{"cloud":"ncloud","spec":"c2-g3"},`, 79)+`{"cloud":"ncloud","spec":"c2-g3"}]}`, &seeded); err != nil {
+		t.Fatal(err)
+	}
+	var mu sync.Mutex
+	acked := map[string]bool{}
+	ctx, stop := context.WithCancel(context.Background())
+	defer stop()
+	var wg sync.WaitGroup
+	const clients = 4
+	for w := range clients {
+		wg.Go(func() {
+			for i := w; i < len(seeded.Instances) && ctx.Err() == nil; i += clients {
+				id := seeded.Instances[i].ID
+				form := url.Values{"responseFormatType": {"json"}, "serverInstanceNoList.1": {id}}
+				req, _ := http.NewRequest("POST", c.url+"/vserver/v2/stopServerInstances", strings.NewReader(form.Encode()))
+				req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+				ncloud.Sign(req, testAK, testSK, time.Now())
+				resp, err := http.DefaultClient.Do(req)
+				if err != nil {
+					return // the server is gone
+				}
+				body, err := io.ReadAll(resp.Body)
+				resp.Body.Close()
+				if err != nil || resp.StatusCode != 200 {
+					return
+				}
+				if !strings.Contains(string(body), `"returnCode": "0"`) {
+					t.Errorf("stop %s: %s", id, body)
+					return
+				}
+				mu.Lock()
+				acked[id] = true
+				if len(acked) >= len(seeded.Instances)/2 {
+					stop()
+				}
+				mu.Unlock()
+			}
+		})
+	}
+	<-ctx.Done()
+	c.kill() // while the other clients' stops are in flight
+	wg.Wait()
+	t.Logf("killed with %d stops acknowledged", len(acked))
+
+	c = startChild(t, dir, "--access-key", testAK, "--secret-key", testSK)
+	var after instanceList
+	if err := c.admin("GET", "instances?cloud=ncloud", "", &after); err != nil {
+		t.Fatal(err)
+	}
+	for _, in := range after.Instances {
+		if acked[in.ID] && (in.Op == nil || in.Op.Kind != vmplane.KindStop) {
+			t.Errorf("instance %s: its acknowledged stop is not in flight after the restart: %+v", in.ID, in.Op)
+		}
+	}
+	if err := c.admin("POST", "clock/advance", `{"duration":"1h"}`, nil); err != nil {
+		t.Fatal(err)
+	}
+	var settled instanceList
+	if err := c.admin("GET", "instances?cloud=ncloud", "", &settled); err != nil {
+		t.Fatal(err)
+	}
+	if len(settled.Instances) != len(seeded.Instances) {
+		t.Fatalf("%d instances after the restart, %d seeded", len(settled.Instances), len(seeded.Instances))
+	}
+	for _, in := range settled.Instances {
+		switch {
+		case in.Op != nil:
+			t.Errorf("instance %s still in transition: %+v", in.ID, in.Op)
+		case acked[in.ID] && in.Power != vmplane.PowerStopped:
+			t.Errorf("instance %s: acknowledged stop, but it is %s", in.ID, in.Power)
+		case in.Power != vmplane.PowerStopped && in.Power != vmplane.PowerRunning:
+			t.Errorf("instance %s is %s", in.ID, in.Power)
 		}
 	}
 }
