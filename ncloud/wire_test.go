@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"encoding/xml"
 	"testing"
+	"time"
 )
 
 // FuzzJSONString checks the string escaper against encoding/json's, and
@@ -66,4 +67,34 @@ func TestEncodeLayout(t *testing.T) {
 	if got := string(encode(formatXML, "getRegionListResponse", body)); got != wantXML {
 		t.Errorf("XML:\n%s\nwant\n%s", got, wantXML)
 	}
+}
+
+// FuzzDate checks the date writer against the layout it spells out.
+func FuzzDate(f *testing.F) {
+	for _, t := range []time.Time{time.Unix(1750000000, 0), {}, time.Date(9999, 12, 31, 14, 59, 59, 0, time.UTC),
+		time.Date(9999, 12, 31, 15, 0, 0, 0, time.UTC), time.Date(-1, 1, 1, 0, 0, 0, 0, time.UTC), time.Unix(0, 0)} {
+		f.Add(t.Unix())
+	}
+	f.Fuzz(func(t *testing.T, unix int64) {
+		var got buffer
+		writeDate(&got, unix)
+		if want := time.Unix(unix, 0).In(kst).Format(dateLayout); string(got) != want {
+			t.Fatalf("%d: got %s, want %s", unix, got, want)
+		}
+	})
+}
+
+// FuzzXMLText checks the XML text writer against encoding/xml's escaper.
+func FuzzXMLText(f *testing.F) {
+	for _, s := range []string{"", "web-1", `"quoted" 'single' & <tag>`, "tab\there\nnew\rline\x00\x1f", "가산 zone", "\xff\xfe bad", "\ufffd\ufffe\U0010ffff"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		var got, want buffer
+		writeXMLText(&got, s)
+		_ = xml.EscapeText(&want, []byte(s))
+		if string(got) != string(want) {
+			t.Fatalf("%q: got %s, want %s", s, got, want)
+		}
+	})
 }
