@@ -21,7 +21,7 @@ func date(t time.Time) value { return value{kind: kindDate, n: t.Unix()} }
 
 // writeDate writes a date as date describes it, digit by digit: parsing
 // the layout for each of them was a fifth of a page's encoding.
-func writeDate(b textWriter, unix int64) {
+func writeDate(b *buffer, unix int64) {
 	t := time.Unix(unix, 0).In(kst)
 	year, month, day := t.Date()
 	hour, minute, second := t.Clock()

@@ -18,15 +18,15 @@ import (
 type obj []field
 
 type field struct {
-	key string
+	key string // one of this package's names: written as it is, unescaped
 	val value
 }
 
 // value is a field's value: a string, an integer, a boolean, a date, an
 // object, or a list of objects or of strings; str, num, boolean, date,
-// object, objs and strs make one. It is a small tagged union rather than an interface: boxing
-// every number and string of a page of servers cost an allocation per
-// field, and the encoders a type switch.
+// object, objs and strs make one. It is a small tagged union rather than
+// an interface: boxing every number and string of a page of servers cost
+// an allocation per field, and the encoders a type switch.
 type value struct {
 	kind kind
 	n    int64  // kindInt; kindBool: 1 for true
@@ -116,11 +116,13 @@ func (s *slab) strs(items ...string) value {
 }
 
 // release clears what the slab lent, so that it holds on to nothing, and
-// gives it back.
+// gives it back, unless one huge object made it huge.
 func (s *slab) release() {
 	clear(s.fields)
 	s.fields = s.fields[:0]
-	slabs.Put(s)
+	if cap(s.fields) == slabSize {
+		slabs.Put(s)
+	}
 }
 
 // code is NCP's CommonCode: {"code": ..., "codeName": ...}.
@@ -141,11 +143,8 @@ func (f format) contentType() string {
 	return "application/xml;charset=UTF-8"
 }
 
-// textWriter is what the encoders write to.
-type textWriter = *buffer
-
-// buffer is a byte slice the encoders append to. Each field is several
-// writes; bytes.Buffer's are calls, these small methods are inlined.
+// buffer is what the encoders write to: a byte slice they append to. Each
+// field is several writes; bytes.Buffer's are calls, these are inlined.
 type buffer []byte
 
 func (b *buffer) Write(p []byte) (int, error) {
@@ -175,7 +174,7 @@ func encode(f format, root string, body obj) []byte {
 	return b
 }
 
-func writeDoc(b textWriter, f format, root string, body obj) {
+func writeDoc(b *buffer, f format, root string, body obj) {
 	if f == formatJSON {
 		b.WriteString("{\n  ")
 		writeJSONString(b, root)
@@ -189,7 +188,7 @@ func writeDoc(b textWriter, f format, root string, body obj) {
 	writeXMLField(b, root, &v, 0)
 }
 
-func writeJSONObj(b textWriter, o obj, depth int) {
+func writeJSONObj(b *buffer, o obj, depth int) {
 	if len(o) == 0 {
 		b.WriteString("{}")
 		return
@@ -210,18 +209,16 @@ func writeJSONObj(b textWriter, o obj, depth int) {
 	b.WriteByte('}')
 }
 
-func writeJSONValue(b textWriter, v *value, depth int) {
+func writeJSONValue(b *buffer, v *value, depth int) {
 	switch v.kind {
 	case kindString:
 		writeJSONString(b, v.s)
-	case kindInt:
-		writeInt(b, v.n)
-	case kindBool:
-		writeBool(b, v.n)
 	case kindDate:
 		b.WriteByte('"')
-		writeDate(b, v.n)
+		writeScalar(b, v)
 		b.WriteByte('"')
+	case kindInt, kindBool:
+		writeScalar(b, v)
 	case kindObject:
 		writeJSONObj(b, v.o, depth)
 	case kindList:
@@ -242,22 +239,27 @@ func writeJSONValue(b textWriter, v *value, depth int) {
 	}
 }
 
-func writeInt(b textWriter, n int64) {
-	*b = strconv.AppendInt(*b, n, 10)
-}
-
-func writeBool(b textWriter, n int64) {
-	if n != 0 {
-		b.WriteString("true")
-	} else {
-		b.WriteString("false")
+// writeScalar writes a number, a boolean or a date as XML and JSON both
+// have them (JSON quotes a date).
+func writeScalar(b *buffer, v *value) {
+	switch v.kind {
+	case kindInt:
+		*b = strconv.AppendInt(*b, v.n, 10)
+	case kindBool:
+		if v.n != 0 {
+			b.WriteString("true")
+		} else {
+			b.WriteString("false")
+		}
+	case kindDate:
+		writeDate(b, v.n)
 	}
 }
 
 // writeJSONString writes s as a JSON string, escaped as encoding/json does
 // without HTML escaping: quotes, backslashes and control characters, the
 // line separators U+2028 and U+2029, and invalid UTF-8 as U+FFFD.
-func writeJSONString(b textWriter, s string) {
+func writeJSONString(b *buffer, s string) {
 	const hex = "0123456789abcdef"
 	b.WriteByte('"')
 	start := 0
@@ -319,7 +321,7 @@ var jsonSafe = func() (safe [256]bool) {
 	return safe
 }()
 
-func newline(b textWriter, depth int) {
+func newline(b *buffer, depth int) {
 	if n := 1 + 2*depth; n <= len(newlines) {
 		b.WriteString(newlines[:n]) // one call: this runs for every field
 		return
@@ -331,7 +333,7 @@ func newline(b textWriter, depth int) {
 // newlines is a newline and the indentation of the deepest usual field.
 var newlines = "\n" + strings.Repeat(" ", 32)
 
-func writeXMLField(b textWriter, key string, v *value, depth int) {
+func writeXMLField(b *buffer, key string, v *value, depth int) {
 	indent(b, depth)
 	switch v.kind {
 	case kindObject, kindList:
@@ -354,22 +356,17 @@ func writeXMLField(b textWriter, key string, v *value, depth int) {
 		return
 	}
 	writeXMLTag(b, "<", key, ">")
-	switch v.kind {
-	case kindString:
+	if v.kind == kindString {
 		writeXMLText(b, v.s)
-	case kindInt:
-		writeInt(b, v.n)
-	case kindBool:
-		writeBool(b, v.n)
-	case kindDate:
-		writeDate(b, v.n)
+	} else {
+		writeScalar(b, v)
 	}
 	writeXMLTag(b, "</", key, ">\n")
 }
 
 // writeXMLTag writes a tag in pieces: concatenating them cost an
 // allocation per field.
-func writeXMLTag(b textWriter, open, key, end string) {
+func writeXMLTag(b *buffer, open, key, end string) {
 	b.WriteString(open)
 	b.WriteString(key)
 	b.WriteString(end)
@@ -377,7 +374,7 @@ func writeXMLTag(b textWriter, open, key, end string) {
 
 // writeXMLText writes s escaped as encoding/xml's EscapeText does; text
 // with nothing to escape, nearly all of it, is written as it is.
-func writeXMLText(b textWriter, s string) {
+func writeXMLText(b *buffer, s string) {
 	for i := 0; i < len(s); i++ {
 		if c := s[i]; c < 0x20 || c >= utf8.RuneSelf || c == '"' || c == '\'' || c == '&' || c == '<' || c == '>' {
 			_ = xml.EscapeText(b, []byte(s))
@@ -387,7 +384,7 @@ func writeXMLText(b textWriter, s string) {
 	b.WriteString(s)
 }
 
-func indent(b textWriter, depth int) {
+func indent(b *buffer, depth int) {
 	if n := 2 * depth; n < len(newlines) {
 		b.WriteString(newlines[1 : 1+n])
 		return
