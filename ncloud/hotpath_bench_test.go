@@ -50,7 +50,7 @@ func BenchmarkEncodeServerPage(b *testing.B) {
 				c.slab = slabs.Get().(*slab) // as the handler lends it
 				res := c.serverList(page, 100_000)
 				buf = buf[:0]
-				writeDoc(&buf, f.f, "getServerInstanceListResponse", c.api.envelope(f.f, "00000000-0000-4000-8000-000000000001", res))
+				writeDoc(&buf, f.f, "getServerInstanceListResponse", c.envelope(f.f, "00000000-0000-4000-8000-000000000001", res))
 				c.slab.release()
 				b.SetBytes(int64(len(buf)))
 			}

@@ -240,7 +240,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	rec.Code = "ok"
-	h.write(w, f, http.StatusOK, name+"Response", a.envelope(f, rec.UUID(), res))
+	h.write(w, f, http.StatusOK, name+"Response", c.envelope(f, rec.UUID(), res))
 }
 
 // route splits a path into its API and action name.
@@ -286,17 +286,22 @@ func readParams(w http.ResponseWriter, r *http.Request) (params, error) {
 // envelope lays out a successful response. VPC answers JSON with the list
 // first and the return code last; XML, and Classic in both formats, the
 // other way round.
-func (a *api) envelope(f format, requestID string, res result) obj {
-	head := obj{{"requestId", str(requestID)}, {"returnCode", str("0")}, {"returnMessage", str("success")}}
-	var rows obj
+func (c *call) envelope(f format, requestID string, res result) obj {
+	head := [...]field{{"requestId", str(requestID)}, {"returnCode", str("0")}, {"returnMessage", str("success")}}
+	listFirst := f == formatJSON && !c.api.classic
+	var room [8]field // the layout is made on the stack, then kept in the slab
+	body := room[:0]
+	if !listFirst {
+		body = append(body, head[:]...)
+	}
 	if res.list != "" {
-		rows = obj{{"totalRows", num(res.total)}, {res.list, objs(res.items)}}
+		body = append(body, field{"totalRows", num(res.total)}, field{res.list, c.slab.objs(res.items)})
 	}
-	rows = append(rows, res.fields...)
-	if f == formatJSON && !a.classic {
-		return append(rows, head...)
+	body = append(body, res.fields...)
+	if listFirst {
+		body = append(body, head[:]...)
 	}
-	return append(head, rows...)
+	return c.slab.keep(body)
 }
 
 func (h *Handler) write(w http.ResponseWriter, f format, status int, root string, body obj) {
