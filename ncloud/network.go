@@ -233,8 +233,8 @@ func blockStorage(s server) obj {
 		{"isReturnProtection", boolean(false)},
 		{"blockStorageVolumeType", object(code(disk, disk))},
 		{"hypervisorType", object(s.hypervisor())},
-		{"throughput", num(int64(atoi(s.spec.Attrs["throughput"])))},
-		{"iops", num(int64(atoi(s.spec.Attrs["iops"])))},
+		{"throughput", num(atoi(s.spec.Attrs["throughput"]))},
+		{"iops", num(atoi(s.spec.Attrs["iops"]))},
 	}
 }
 

@@ -37,12 +37,12 @@ func renderSpec(s *vmplane.Spec) obj {
 		{"blockStorageMaxCount", num(20)},
 		{"blockStorageMaxIops", num(atoi(s.Attrs["iops"]))},
 		{"blockStorageMaxThroughput", num(atoi(s.Attrs["throughput"]))},
-		{"networkPerformance", num(int64(atoi(s.Attrs["network"])))},
+		{"networkPerformance", num(atoi(s.Attrs["network"]))},
 		{"networkInterfaceMaxCount", num(3)},
 		{"serverProductCode", str(productCode(s))},
 		{"serverSpecDescription", str(specDescription(s))},
 		{"gpuCount", num(0)},
-		{"serverSpecNo", num(int64(atoi(s.Attrs["specNo"])))},
+		{"serverSpecNo", num(atoi(s.Attrs["specNo"]))},
 	}
 }
 
@@ -133,7 +133,7 @@ func (c *call) renderProduct(s *vmplane.Spec) obj {
 		field{"baseBlockStorageSize", num(int64(s.DiskGiB) * gib)},
 		field{"diskType", object(code("NET", "Network Storage"))},
 		field{"dbKindCode", str("")},
-		field{"addBlockStorageSize", num(int64(0))},
+		field{"addBlockStorageSize", num(0)},
 		field{"generationCode", str(s.Attrs["generation"])},
 	)
 	return o
@@ -249,12 +249,12 @@ func (c *call) getServerImageProductList() (result, error) {
 			{"productDescription", str(img.Attrs["osInformation"])},
 			{"infraResourceType", object(code("SW", "Software"))},
 			{"cpuCount", num(0)},
-			{"memorySize", num(int64(0))},
+			{"memorySize", num(0)},
 			{"baseBlockStorageSize", num(int64(50 * gib))},
 			{"platformType", object(code(platform, img.Attrs["platformName"]))},
 			{"osInformation", str(img.Attrs["osInformation"])},
 			{"dbKindCode", str("")},
-			{"addBlockStorageSize", num(int64(0))},
+			{"addBlockStorageSize", num(0)},
 			{"generationCode", str(img.Attrs["generation"])},
 		})
 	}
@@ -331,7 +331,7 @@ func renderImage(img *vmplane.Image) obj {
 			{"blockStorageName", str(img.Name)},
 			{"blockStorageVolumeType", object(code("SSD", "SSD"))},
 			{"iops", num(0)},
-			{"throughput", num(int64(0))},
+			{"throughput", num(0)},
 			{"isEncryptedVolume", boolean(false)},
 		}})},
 		{"serverImageLifeCyclePhase", object(code("ACTIVE", "Active"))},
