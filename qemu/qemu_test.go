@@ -8,7 +8,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -16,35 +15,18 @@ import (
 	"github.com/vmplane/vmplane"
 	"github.com/vmplane/vmplane/qemu"
 	"github.com/vmplane/vmplane/qemu/qemutest"
+	"github.com/vmplane/vmplane/vmplanetest"
 )
-
-// syncBuffer collects a driver's logs.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
 
 // newDriver starts a driver on dir (a fresh one when empty) whose machines
 // are all killed when the test ends.
-func newDriver(t *testing.T, dir string, edit func(*qemu.Config)) (*qemu.Driver, *syncBuffer) {
+func newDriver(t *testing.T, dir string, edit func(*qemu.Config)) (*qemu.Driver, *vmplanetest.LogBuffer) {
 	t.Helper()
 	guest := qemutest.Need(t)
 	if dir == "" {
 		dir = t.TempDir()
 	}
-	logs := &syncBuffer{}
+	logs := &vmplanetest.LogBuffer{}
 	cfg := qemu.Config{Dir: dir, Guest: guest, Accel: qemu.AccelTCG, MemoryScale: 0.25, MemoryFloorMiB: 128,
 		Logger: slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))}
 	if edit != nil {

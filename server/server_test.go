@@ -1,13 +1,11 @@
 package server_test
 
 import (
-	"bytes"
 	"io"
 	"log/slog"
 	"net/http"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -15,24 +13,6 @@ import (
 	"github.com/vmplane/vmplane/access"
 	"github.com/vmplane/vmplane/vmplanetest"
 )
-
-// syncBuffer is a log sink safe for concurrent writes.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
 
 func get(t *testing.T, srv *vmplanetest.Server, path string) (int, string) {
 	t.Helper()
@@ -61,7 +41,7 @@ func TestUnknownPathIsAJSON404(t *testing.T) {
 }
 
 func TestEveryLogLineOfARequestHasItsIDAndNoSecret(t *testing.T) {
-	var logs syncBuffer
+	var logs vmplanetest.LogBuffer
 	srv := vmplanetest.NewServer(t, vmplanetest.Options{Logger: slog.New(access.LogHandler(slog.NewJSONHandler(&logs, nil)))})
 	acct, err := srv.Service.CreateAccount(t.Context(), vmplane.AccountCreate{ID: "b"})
 	if err != nil {
