@@ -111,7 +111,7 @@ func (r *WorkloadRun) line() string {
 	res := r.Result
 	s := fmt.Sprintf("%s: %s", r.Workload.Name, describe(res))
 	if c := res.CPUPerRequest(); c > 0 {
-		s += ", " + us(c) + " of CPU a request"
+		s += ", " + cpuSplit(res)
 	}
 	if r.PeakRSS > 0 {
 		s += ", peak RSS " + mib(r.PeakRSS)
@@ -120,8 +120,18 @@ func (r *WorkloadRun) line() string {
 }
 
 func (r *WorkloadRun) ceilingLine() string {
-	return fmt.Sprintf("HTTP ceiling (%d-byte body): %s, %s of CPU a request; ratio %.2f, CPU ratio %.2f", r.Result.MeanBody(),
-		describe(r.Ceiling), us(r.Ceiling.CPUPerRequest()), r.Ratio(), r.CPURatio())
+	return fmt.Sprintf("HTTP ceiling (%d-byte body): %s, %s; ratio %.2f, CPU ratio %.2f", r.Result.MeanBody(),
+		describe(r.Ceiling), cpuSplit(r.Ceiling), r.Ratio(), r.CPURatio())
+}
+
+// cpuSplit says what a request cost in CPU time, and how much of it was
+// the server's and how much the clients'.
+func cpuSplit(r *Result) string {
+	if r.Requests == 0 || r.ServerCPU == 0 {
+		return "- of CPU a request"
+	}
+	n := time.Duration(r.Requests)
+	return fmt.Sprintf("%s of CPU a request (server %s, clients %s)", us(r.CPUPerRequest()), us(r.ServerCPU/n), us(r.ClientCPU/n))
 }
 
 func describe(r *Result) string {

@@ -1,10 +1,7 @@
 package loadtest
 
 import (
-	"bytes"
 	"context"
-	"fmt"
-	"net"
 	"net/http"
 	"sync"
 	"syscall"
@@ -87,24 +84,24 @@ type target struct {
 	clients []Client
 	judge   bool
 	pid     int // the process answering, when known
-	tr      *http.Transport
-	hc      *http.Client
-	bufs    []bytes.Buffer
+	conns   []conn
 }
 
 func newTarget(clients []Client, judge bool) *target {
-	tr := newTransport(len(clients))
-	return &target{clients: clients, judge: judge, tr: tr, hc: &http.Client{Transport: tr, Timeout: 30 * time.Second},
-		bufs: make([]bytes.Buffer, len(clients))}
+	return &target{clients: clients, judge: judge, conns: make([]conn, len(clients))}
 }
 
-func (t *target) close() { t.tr.CloseIdleConnections() }
+func (t *target) close() {
+	for i := range t.conns {
+		t.conns[i].close()
+	}
+}
 
 // run is one round: warmup, then duration measured.
 func (t *target) run(ctx context.Context, warmup, duration time.Duration) *Result {
 	types := make([]string, len(t.clients))
 	r := measure(ctx, len(t.clients), warmup, duration, func(i int) (int, error) {
-		n, ct, err := do(ctx, t.hc, t.clients[i], &t.bufs[i], t.judge)
+		n, ct, err := t.conns[i].do(ctx, t.clients[i], t.judge)
 		if err == nil && types[i] == "" {
 			types[i] = ct
 		}
@@ -222,33 +219,6 @@ func measure(ctx context.Context, clients int, warmup, duration time.Duration, o
 	return total
 }
 
-// do makes one call and reads its whole answer into buf.
-func do(ctx context.Context, hc *http.Client, next Client, buf *bytes.Buffer, judge bool) (n int, contentType string, err error) {
-	call, err := next()
-	if err != nil {
-		return 0, "", err
-	}
-	resp, err := hc.Do(call.Req.WithContext(ctx))
-	if err != nil {
-		return 0, "", err
-	}
-	buf.Reset()
-	_, err = buf.ReadFrom(resp.Body)
-	resp.Body.Close()
-	if err != nil {
-		return 0, "", err
-	}
-	if resp.StatusCode != http.StatusOK {
-		return 0, "", fmt.Errorf("%s %s: %s: %.200s", call.Req.Method, call.Req.URL.Path, resp.Status, buf.Bytes())
-	}
-	if judge && call.Check != nil {
-		if err := call.Check(resp, buf.Bytes()); err != nil {
-			return 0, "", fmt.Errorf("%s %s: %w", call.Req.Method, call.Req.URL.Path, err)
-		}
-	}
-	return buf.Len(), resp.Header.Get("Content-Type"), nil
-}
-
 func addSample(samples []string, s string) []string {
 	if len(samples) >= maxSamples {
 		return samples
@@ -259,15 +229,4 @@ func addSample(samples []string, s string) []string {
 		}
 	}
 	return append(samples, s)
-}
-
-// newTransport keeps one connection per client, as clients with keep-alive do.
-func newTransport(clients int) *http.Transport {
-	return &http.Transport{
-		DialContext:         (&net.Dialer{Timeout: 5 * time.Second, KeepAlive: 30 * time.Second}).DialContext,
-		MaxIdleConns:        clients,
-		MaxIdleConnsPerHost: clients,
-		MaxConnsPerHost:     clients,
-		IdleConnTimeout:     90 * time.Second,
-	}
 }
