@@ -60,6 +60,49 @@ func BenchmarkCommitOperation(b *testing.B) {
 	})
 }
 
+// BenchmarkStopCycle commits what one stop costs the store, as the core
+// commits it, on instances among 10,000: the accepted operation with its
+// instance and the sequence, then, in a commit of its own, the finished
+// operation with the stopped instance. 64 concurrent callers, each on
+// instances of its own.
+func BenchmarkStopCycle(b *testing.B) {
+	db := openBench(b, filepath.Join(b.TempDir(), "db"))
+	defer db.Close()
+	ctx := context.Background()
+	const n = 10_000
+	seed := &vmplane.Changes{Accounts: []vmplane.Account{{ID: "default", ProjectID: "p", CreatedAt: benchStart}}}
+	for i := range int64(n) {
+		seed.Instances = append(seed.Instances, benchInstance(i+1))
+	}
+	if err := db.Commit(ctx, seed); err != nil {
+		b.Fatal(err)
+	}
+	var seq atomic.Int64
+	seq.Store(n)
+	b.SetParallelism(max(1, 64/runtime.GOMAXPROCS(0)))
+	b.ReportAllocs()
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			s := seq.Add(1)
+			in := benchInstance(1 + s%n)
+			op := vmplane.Operation{ID: fmt.Sprint(s), Seq: s, JobID: fmt.Sprint(s), Cloud: "test", Account: "default",
+				InstanceID: in.ID, Kind: vmplane.KindStop, Steps: []vmplane.Step{{Action: vmplane.ActionPowerOff, Then: vmplane.PowerStopped}},
+				State: vmplane.OpRunning, FailTo: vmplane.PowerFailed, CreatedAt: benchStart, StepStartedAt: benchStart, DueAt: benchStart}
+			in.Op = &op
+			if err := db.Commit(ctx, &vmplane.Changes{Instances: []vmplane.Instance{in}, Operations: []vmplane.Operation{op}, Seq: s}); err != nil {
+				b.Fatal(err)
+			}
+			op.State, op.FinishedAt = vmplane.OpSucceeded, benchStart
+			in.Op, in.Power = nil, vmplane.PowerStopped
+			in.Last = &vmplane.OperationSummary{ID: op.ID, Kind: op.Kind, State: op.State, FinishedAt: op.FinishedAt}
+			if err := db.Commit(ctx, &vmplane.Changes{Instances: []vmplane.Instance{in}, Operations: []vmplane.Operation{op}}); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
+
 // BenchmarkLoad100k reads back 100,000 instances, as a restart does.
 func BenchmarkLoad100k(b *testing.B) {
 	file := filepath.Join(b.TempDir(), "db")
