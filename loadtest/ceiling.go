@@ -79,7 +79,7 @@ func storageCeiling(ctx context.Context, dir string, clients int, warmup, durati
 			return nil, err
 		}
 	}
-	return measure(ctx, clients, warmup, duration, func(i int) (int, error) {
+	return measure(ctx, clients, 0, warmup, duration, func(i int) (int, error) {
 		tx, err := db.BeginTx(ctx, nil)
 		if err != nil {
 			return 0, err

@@ -52,6 +52,12 @@ type Config struct {
 	Instances int
 	// Clients is how many clients run concurrently (default 64).
 	Clients int
+	// Rate, when set, paces the clients to that many requests a second in
+	// all, each client one every Clients/Rate seconds: an open loop, whose
+	// latencies are those of a server at that load rather than at
+	// saturation. 0 is a closed loop: each client sends as soon as it is
+	// answered. The storage ceiling is always a closed loop.
+	Rate float64
 	// Duration is how long each workload and each ceiling is measured
 	// (default 10s), after Warmup (default 1s).
 	Duration, Warmup time.Duration
@@ -96,6 +102,9 @@ func (c *Config) defaults() error {
 	} else if c.Warmup == 0 {
 		c.Warmup = time.Second
 	}
+	if c.Rate < 0 || math.IsNaN(c.Rate) || math.IsInf(c.Rate, 0) {
+		return fmt.Errorf("rate %v: want requests a second, or 0 for a closed loop", c.Rate)
+	}
 	if c.Rounds <= 0 {
 		c.Rounds = 5
 	}
@@ -116,13 +125,22 @@ func (c *Config) defaults() error {
 	return nil
 }
 
+// interval is the time between two requests of one client: 0 in a closed
+// loop.
+func (c *Config) interval() time.Duration {
+	if c.Rate <= 0 {
+		return 0
+	}
+	return time.Duration(float64(c.Clients) / c.Rate * float64(time.Second))
+}
+
 // Run measures what Config asks for and reports it. A workload's errors do
 // not stop the run: they are in the report, which says whether it passed.
 func Run(ctx context.Context, cfg Config) (rep *Report, err error) {
 	if err := cfg.defaults(); err != nil {
 		return nil, err
 	}
-	rep = &Report{Machine: ReadMachine(), Instances: cfg.Instances, Clients: cfg.Clients, Duration: cfg.Duration, Warmup: cfg.Warmup}
+	rep = &Report{Machine: ReadMachine(), Instances: cfg.Instances, Clients: cfg.Clients, Rate: cfg.Rate, Duration: cfg.Duration, Warmup: cfg.Warmup}
 	logf := func(format string, args ...any) { fmt.Fprintf(cfg.Log, format+"\n", args...) }
 
 	dir := cfg.Dir
@@ -303,7 +321,7 @@ func clientsOf(w Workload, f *Fleet, base string) []Client {
 // known) and the clients spent.
 func compare(ctx context.Context, cfg Config, w Workload, f *Fleet, url string, pid int, run *WorkloadRun) error {
 	server := newTarget(clientsOf(w, f, url), true)
-	server.pid = pid
+	server.pid, server.interval = pid, cfg.interval()
 	defer server.close()
 	// The warm-up opens the connections, and tells the answers' size.
 	warm := server.run(ctx, 0, cfg.Warmup)
@@ -318,7 +336,7 @@ func compare(ctx context.Context, cfg Config, w Workload, f *Fleet, url string, 
 		}
 		defer p.stop()
 		ceiling, run.Ceiling = newTarget(clientsOf(w, f, p.URL), false), &Result{}
-		ceiling.pid = p.pid()
+		ceiling.pid, ceiling.interval = p.pid(), cfg.interval()
 		defer ceiling.close()
 		ceiling.run(ctx, 0, cfg.Warmup)
 	}

@@ -18,6 +18,7 @@ type Report struct {
 	Target    string
 	Instances int
 	Clients   int
+	Rate      float64 // requests a second in an open loop; 0: a closed loop
 	Duration  time.Duration
 	Warmup    time.Duration
 
@@ -182,8 +183,12 @@ func (r *Report) Write(w io.Writer) error {
 	m := r.Machine
 	fmt.Fprintf(&b, "vmplane bench, %s\n", m.Date.Format("2006-01-02 15:04 MST"))
 	fmt.Fprintf(&b, "machine: %d × %s, %s memory, %s, load average %s at start\n", m.CPUs, m.CPU, mib(m.Memory), m.Go, m.Load)
-	fmt.Fprintf(&b, "run: %d instances per cloud (%d seeded in %s), %d clients, %s warm-up then %s per measurement\n",
-		r.Instances, r.Seeded, r.SeedTime.Round(time.Millisecond), r.Clients, r.Warmup, r.Duration)
+	loop := "closed loop"
+	if r.Rate > 0 {
+		loop = fmt.Sprintf("open loop at %.0f requests/s (latency from when each was due)", r.Rate)
+	}
+	fmt.Fprintf(&b, "run: %d instances per cloud (%d seeded in %s), %d clients, %s, %s warm-up then %s per measurement\n",
+		r.Instances, r.Seeded, r.SeedTime.Round(time.Millisecond), r.Clients, loop, r.Warmup, r.Duration)
 	if len(r.Startups) > 0 {
 		wall, cpu := r.Startup()
 		fmt.Fprintf(&b, "start-up to /healthz on an empty data directory: median %s (%s of CPU) of %d, max %s\n", ms(wall), cpuMS(cpu), len(r.Startups), ms(slices.Max(r.Startups)))

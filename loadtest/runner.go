@@ -69,11 +69,13 @@ func (r *Result) TotalErrors() uint64 { return r.Errors + r.WarmupErrors }
 
 const maxSamples = 5
 
-// runLoad runs clients concurrently, each in a closed loop, for warmup then
-// duration, and measures the second part. With judge, each answer's Check
-// runs; without it only the status is judged.
-func runLoad(ctx context.Context, clients []Client, warmup, duration time.Duration, judge bool) *Result {
+// runLoad runs clients concurrently, each in a closed loop (or paced, one
+// call every interval), for warmup then duration, and measures the second
+// part. With judge, each answer's Check runs; without it only the status is
+// judged.
+func runLoad(ctx context.Context, clients []Client, interval, warmup, duration time.Duration, judge bool) *Result {
 	t := newTarget(clients, judge)
+	t.interval = interval
 	defer t.close()
 	return t.run(ctx, warmup, duration)
 }
@@ -85,6 +87,9 @@ type target struct {
 	judge   bool
 	pid     int // the process answering, when known
 	conns   []conn
+	// interval paces each client to one call every interval; 0 is a
+	// closed loop, each call as soon as the last was answered.
+	interval time.Duration
 }
 
 func newTarget(clients []Client, judge bool) *target {
@@ -100,7 +105,7 @@ func (t *target) close() {
 // run is one round: warmup, then duration measured.
 func (t *target) run(ctx context.Context, warmup, duration time.Duration) *Result {
 	types := make([]string, len(t.clients))
-	r := measure(ctx, len(t.clients), warmup, duration, func(i int) (int, error) {
+	r := measure(ctx, len(t.clients), t.interval, warmup, duration, func(i int) (int, error) {
 		n, ct, err := t.conns[i].do(ctx, t.clients[i], t.judge)
 		if err == nil && types[i] == "" {
 			types[i] = ct
@@ -160,10 +165,15 @@ func (r *Result) add(o *Result) {
 	}
 }
 
-// measure calls op from clients goroutines, each in a closed loop, for
-// warmup then duration, and measures the second part. op returns the size of
-// what it received.
-func measure(ctx context.Context, clients int, warmup, duration time.Duration, op func(client int) (int, error)) *Result {
+// measure calls op from clients goroutines for warmup then duration, and
+// measures the second part. op returns the size of what it received. With
+// no interval, each client calls in a closed loop; with one, each calls
+// once every interval (an open loop at clients/interval calls a second,
+// the clients' starts spread over the first interval), and a call's
+// latency counts from when it was due, not from when it went: a server
+// that falls behind is charged for the queue it made, not measured only
+// by the calls it let through.
+func measure(ctx context.Context, clients int, interval, warmup, duration time.Duration, op func(client int) (int, error)) *Result {
 	start := time.Now()
 	measureFrom, end := start.Add(warmup), start.Add(warmup+duration)
 	results := make([]Result, clients)
@@ -172,8 +182,20 @@ func measure(ctx context.Context, clients int, warmup, duration time.Duration, o
 	for i := range clients {
 		wg.Go(func() {
 			r := &results[i]
+			due := start.Add(interval * time.Duration(i) / time.Duration(clients))
+			var wait *time.Timer
 			for ctx.Err() == nil {
 				t0 := time.Now()
+				if interval > 0 {
+					if d := due.Sub(t0); d > 0 {
+						if !sleep(ctx, &wait, d) {
+							return
+						}
+					} else if !t0.Before(end) && (r.Requests > 0 || r.Errors > 0) {
+						return // behind at the end: what is still due is not measured
+					}
+					t0, due = due, due.Add(interval)
+				}
 				// A client that has measured nothing yet, on a machine so
 				// busy that its warm-up overran the window, goes on until
 				// it has: a round always measures, and lasts as long as it
@@ -217,6 +239,23 @@ func measure(ctx context.Context, clients int, warmup, duration time.Duration, o
 		total.Elapsed = max(total.Elapsed, lasts[i].Sub(measureFrom))
 	}
 	return total
+}
+
+// sleep waits for d, on a timer it keeps for the next time, or until ctx
+// is done; it reports whether it waited the whole time.
+func sleep(ctx context.Context, t **time.Timer, d time.Duration) bool {
+	if *t == nil {
+		*t = time.NewTimer(d)
+	} else {
+		(*t).Reset(d)
+	}
+	select {
+	case <-(*t).C:
+		return true
+	case <-ctx.Done():
+		(*t).Stop()
+		return false
+	}
 }
 
 func addSample(samples []string, s string) []string {

@@ -64,7 +64,7 @@ func TestRunLoadCountsAnswersAndJudgesThem(t *testing.T) {
 	}))
 	defer srv.Close()
 
-	ok := runLoad(context.Background(), []Client{get(srv.URL+"/", nil), get(srv.URL+"/", nil)}, 20*time.Millisecond, 200*time.Millisecond, true)
+	ok := runLoad(context.Background(), []Client{get(srv.URL+"/", nil), get(srv.URL+"/", nil)}, 0, 20*time.Millisecond, 200*time.Millisecond, true)
 	if ok.Requests == 0 || ok.TotalErrors() != 0 || ok.MeanBody() != 5 || ok.ContentType != "text/plain" {
 		t.Fatalf("requests %d errors %d body %d type %q", ok.Requests, ok.TotalErrors(), ok.MeanBody(), ok.ContentType)
 	}
@@ -72,17 +72,17 @@ func TestRunLoadCountsAnswersAndJudgesThem(t *testing.T) {
 		t.Fatalf("latencies %d for %d requests", ok.Latency.Count(), ok.Requests)
 	}
 
-	bad := runLoad(context.Background(), []Client{get(srv.URL+"/fail", nil)}, 0, 200*time.Millisecond, true)
+	bad := runLoad(context.Background(), []Client{get(srv.URL+"/fail", nil)}, 0, 0, 200*time.Millisecond, true)
 	if bad.Errors == 0 || len(bad.Samples) == 0 || !strings.Contains(bad.Samples[0], "409") {
 		t.Fatalf("a 409 answer is an error: %+v", bad.Samples)
 	}
 
 	rejected := get(srv.URL+"/", func(*http.Response, []byte) error { return errors.New("wrong body") })
-	judged := runLoad(context.Background(), []Client{rejected}, 0, 200*time.Millisecond, true)
+	judged := runLoad(context.Background(), []Client{rejected}, 0, 0, 200*time.Millisecond, true)
 	if judged.Requests != 0 || judged.Errors == 0 || !strings.Contains(judged.Samples[0], "wrong body") {
 		t.Fatalf("a rejected body is an error: %d requests, %v", judged.Requests, judged.Samples)
 	}
-	unjudged := runLoad(context.Background(), []Client{rejected}, 0, 200*time.Millisecond, false)
+	unjudged := runLoad(context.Background(), []Client{rejected}, 0, 0, 200*time.Millisecond, false)
 	if unjudged.Requests == 0 || unjudged.TotalErrors() != 0 {
 		t.Fatalf("without judging, only the status counts: %d requests, %v", unjudged.Requests, unjudged.Samples)
 	}
@@ -159,7 +159,7 @@ func TestCPUTimeAgreesWithGetrusage(t *testing.T) {
 // long that took, rather than reporting nothing.
 func TestMeasureCountsOneRequestPerClientWhenTheWindowIsTooShort(t *testing.T) {
 	var calls atomic.Int64
-	r := measure(context.Background(), 3, 0, time.Nanosecond, func(int) (int, error) {
+	r := measure(context.Background(), 3, 0, 0, time.Nanosecond, func(int) (int, error) {
 		calls.Add(1)
 		return 7, nil
 	})
@@ -168,5 +168,43 @@ func TestMeasureCountsOneRequestPerClientWhenTheWindowIsTooShort(t *testing.T) {
 	}
 	if r.Elapsed <= time.Nanosecond || r.Throughput() <= 0 {
 		t.Fatalf("elapsed %v, throughput %v", r.Elapsed, r.Throughput())
+	}
+}
+
+// Paced clients call on their schedule, never faster, however fast the
+// server answers.
+func TestPacedClientsNeverExceedTheirRate(t *testing.T) {
+	const clients, interval, duration = 4, 20 * time.Millisecond, 200 * time.Millisecond
+	var calls atomic.Int64
+	r := measure(context.Background(), clients, interval, 0, duration, func(int) (int, error) {
+		calls.Add(1)
+		return 1, nil
+	})
+	// Each client has at most duration/interval calls due in the window,
+	// and one more may start as it closes.
+	if most := int64(clients * (duration/interval + 1)); calls.Load() > most || r.Requests == 0 {
+		t.Fatalf("%d calls (%d measured) in %v from %d clients paced at one per %v, want at most %d",
+			calls.Load(), r.Requests, duration, clients, interval, most)
+	}
+}
+
+// A paced call waits for the one before it; its latency counts from when it
+// was due, so a server that answers slower than calls come due is charged
+// for the queue: with one client due every 2 ms and answers that take
+// 10 ms, the k-th call is due at (k-1)·2 ms and answered at k·10 ms at the
+// earliest.
+func TestPacedLatencyCountsFromWhenTheCallWasDue(t *testing.T) {
+	const interval, answer = 2 * time.Millisecond, 10 * time.Millisecond
+	r := measure(context.Background(), 1, interval, 0, 10*answer, func(int) (int, error) {
+		time.Sleep(answer) // the slow server
+		return 1, nil
+	})
+	k := time.Duration(r.Requests)
+	if k < 2 {
+		t.Fatalf("%d calls measured", k)
+	}
+	least := k*answer - (k-1)*interval
+	if got := r.Latency.Quantile(1); got < least {
+		t.Fatalf("the last of %d calls took %v from when it was due, want at least %v", k, got, least)
 	}
 }
