@@ -108,12 +108,17 @@ func (s *statements) apply(ctx context.Context, tx *sql.Tx, c *vmplane.Changes) 
 			return err
 		}
 	}
-	if c.Seq > 0 {
-		if _, err := tx.StmtContext(ctx, s.putSeq).ExecContext(ctx, strconv.FormatInt(c.Seq, 10)); err != nil {
-			return err
-		}
-	}
 	return nil
+}
+
+// putSeqAtLeast records that sequence numbers up to seq were handed out. It only
+// grows the one kept, so a batch writes it once, with its highest.
+func (s *statements) putSeqAtLeast(ctx context.Context, tx *sql.Tx, seq int64) error {
+	if seq <= 0 {
+		return nil
+	}
+	_, err := tx.StmtContext(ctx, s.putSeq).ExecContext(ctx, strconv.FormatInt(seq, 10))
+	return err
 }
 
 // Load reads everything the core needs to resume.

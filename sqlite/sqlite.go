@@ -227,11 +227,17 @@ func (db *DB) commitTx(batch []*commit) error {
 	if err != nil {
 		return err
 	}
+	var seq int64
 	for _, c := range batch {
 		if err := db.stmts.apply(ctx, tx, c.changes); err != nil {
 			tx.Rollback()
 			return formatError(err)
 		}
+		seq = max(seq, c.changes.Seq)
+	}
+	if err := db.stmts.putSeqAtLeast(ctx, tx, seq); err != nil {
+		tx.Rollback()
+		return err
 	}
 	return tx.Commit()
 }
