@@ -42,7 +42,7 @@ func TestFindInstancesAgreesWithAFullScan(t *testing.T) {
 					}
 					want, wantTotal := scan(all, f)
 					name := fmt.Sprintf("region %q match %v sorted %v page %v", region, match != nil, compare != nil, pg)
-					if total != wantTotal || !slices.EqualFunc(got, want, func(a, b vmplane.Instance) bool { return a.ID == b.ID }) {
+					if total != wantTotal || !slices.EqualFunc(got, want, func(a, b *vmplane.Instance) bool { return a.ID == b.ID }) {
 						t.Errorf("%s: got %d of %d %v, want %d of %d %v", name, len(got), total, idsOf(got), len(want), wantTotal, idsOf(want))
 					}
 				}
@@ -55,15 +55,15 @@ func TestFindInstancesAgreesWithAFullScan(t *testing.T) {
 }
 
 // scan is FindInstances the slow way.
-func scan(all []vmplane.Instance, f vmplane.InstanceFilter) ([]vmplane.Instance, int) {
-	var out []vmplane.Instance
+func scan(all []*vmplane.Instance, f vmplane.InstanceFilter) ([]*vmplane.Instance, int) {
+	var out []*vmplane.Instance
 	for _, in := range all {
-		if (f.Region == "" || in.Region == f.Region) && (f.Match == nil || f.Match(&in)) {
+		if (f.Region == "" || in.Region == f.Region) && (f.Match == nil || f.Match(in)) {
 			out = append(out, in)
 		}
 	}
 	if f.Compare != nil {
-		slices.SortStableFunc(out, func(a, b vmplane.Instance) int { return f.Compare(&a, &b) })
+		slices.SortStableFunc(out, f.Compare)
 	}
 	total := len(out)
 	lo := min(max(f.Offset, 0), total)
@@ -74,7 +74,7 @@ func scan(all []vmplane.Instance, f vmplane.InstanceFilter) ([]vmplane.Instance,
 	return out[lo:hi], total
 }
 
-func idsOf(list []vmplane.Instance) []string {
+func idsOf(list []*vmplane.Instance) []string {
 	var out []string
 	for _, in := range list {
 		out = append(out, in.ID)

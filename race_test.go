@@ -62,7 +62,7 @@ func TestConcurrentConflictingOperationsHaveExactlyOneWinner(t *testing.T) {
 			for ctx.Err() == nil {
 				list, _, _ := h.svc.FindInstances(ctx, vmplane.InstanceFilter{Scope: defaultScope})
 				for i := range list {
-					if err := checkInstance(&list[i]); err != nil {
+					if err := checkInstance(list[i]); err != nil {
 						bad.Store(fmt.Sprintf("%s: %v", list[i].ID, err))
 					}
 				}

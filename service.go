@@ -459,7 +459,13 @@ func (s *Service) FindInstanceByID(ctx context.Context, scope Scope, id string) 
 // A page of one scope (or one region of it) in creation order costs the
 // page, not the scope: the core keeps those lists. A Match costs one pass,
 // and a Compare a sort of the matches.
-func (s *Service) FindInstances(ctx context.Context, f InstanceFilter) ([]Instance, int, error) {
+//
+// The instances are the core's own, shared with every reader and never
+// changed once published (a change publishes a new one): callers read
+// them and must not modify them. Not copying them keeps a list's garbage,
+// which the collector would otherwise reclaim on the hot read path, to the
+// page's pointers.
+func (s *Service) FindInstances(ctx context.Context, f InstanceFilter) ([]*Instance, int, error) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	var all []*Instance
@@ -500,30 +506,29 @@ func (s *Service) FindInstances(ctx context.Context, f InstanceFilter) ([]Instan
 	return out, total, nil
 }
 
-// page copies the instances of all that match (all of them when match is
+// page returns the instances of all that match (all of them when match is
 // nil) from offset, at most limit of them (0: no limit), and counts the
-// matches.
-func page(all []*Instance, match func(*Instance) bool, offset, limit int) ([]Instance, int) {
+// matches. The page is a slice of its own: all may be an index that changes
+// once the caller lets go of the lock.
+func page(all []*Instance, match func(*Instance) bool, offset, limit int) ([]*Instance, int) {
 	offset = max(offset, 0)
 	if match == nil {
 		lo, hi := min(offset, len(all)), len(all)
 		if limit > 0 {
 			hi = min(lo+limit, hi)
 		}
-		out := make([]Instance, hi-lo)
-		for i, in := range all[lo:hi] {
-			out[i] = *in
-		}
+		out := make([]*Instance, hi-lo)
+		copy(out, all[lo:hi])
 		return out, len(all)
 	}
-	out := []Instance{}
+	out := []*Instance{}
 	total := 0
 	for _, in := range all {
 		if !match(in) {
 			continue
 		}
 		if total >= offset && (limit <= 0 || total < offset+limit) {
-			out = append(out, *in)
+			out = append(out, in)
 		}
 		total++
 	}

@@ -242,8 +242,8 @@ func (h *Handler) listInstances(w http.ResponseWriter, r *http.Request) error {
 	}
 	views := make([]instanceView, len(list))
 	for i := range list {
-		views[i].Instance = list[i]
-		if m, err := h.cfg.Service.Describe(r.Context(), &list[i]); err == nil {
+		views[i].Instance = *list[i]
+		if m, err := h.cfg.Service.Describe(r.Context(), list[i]); err == nil {
 			views[i].Machine = m
 		}
 	}

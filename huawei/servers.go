@@ -61,7 +61,7 @@ func (h *Handler) listServers(w http.ResponseWriter, c *call) error {
 	cat := h.svc.Catalog(cloudName)
 	servers := make([]serverDetail, len(list))
 	for i := range list {
-		servers[i] = detailOf(&list[i], c.account, cat, now)
+		servers[i] = detailOf(list[i], c.account, cat, now)
 	}
 	return reply(w, c, http.StatusOK, struct {
 		Count   int            `json:"count"`

@@ -69,7 +69,7 @@ func (c *call) acgs(region *vmplane.Region) ([]acg, error) {
 		return nil, err
 	}
 	for i := range ins {
-		s := c.server(&ins[i])
+		s := c.server(ins[i])
 		for _, no := range s.accessControlGroups() {
 			if !slices.ContainsFunc(groups, func(g acg) bool { return g.no == no }) {
 				groups = append(groups, acg{no: no, vpcNo: s.vpcNo()})

@@ -33,9 +33,9 @@ func BenchmarkEncodeServerPage(b *testing.B) {
 	cat := Clouds()[0].Catalog
 	c := &call{api: &api{cloud: cloudVPC}, cat: cat}
 	spec, zone := cat.Specs[0], cat.Zones[0]
-	page := make([]vmplane.Instance, 10)
+	page := make([]*vmplane.Instance, 10)
 	for i := range page {
-		page[i] = vmplane.Instance{ID: instanceNo(int64(i + 1)), Cloud: cloudVPC, Account: "default", Name: fmt.Sprintf("web-%d", i),
+		page[i] = &vmplane.Instance{ID: instanceNo(int64(i + 1)), Cloud: cloudVPC, Account: "default", Name: fmt.Sprintf("web-%d", i),
 			SpecID: spec.ID, VCPU: spec.VCPU, MemoryMiB: spec.MemoryMiB, Zone: zone.ID, Region: zone.Region,
 			Charge: vmplane.ChargePayPerUse, Power: vmplane.PowerRunning, CreatedAt: time.Unix(1750000000, 0), LaunchedAt: time.Unix(1750000000, 0)}
 	}

@@ -98,7 +98,7 @@ func (c *call) subnets(region *vmplane.Region) ([]subnet, error) {
 		return nil, err
 	}
 	for i := range ins {
-		s := c.server(&ins[i]).subnet()
+		s := c.server(ins[i]).subnet()
 		if !seen[s.no] {
 			seen[s.no] = true
 			out = append(out, s)
@@ -190,7 +190,7 @@ func (c *call) regionServers(match func(server) bool) ([]server, error) {
 	}
 	out := make([]server, len(ins))
 	for i := range ins {
-		out[i] = c.server(&ins[i])
+		out[i] = c.server(ins[i])
 	}
 	return out, nil
 }

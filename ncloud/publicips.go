@@ -39,7 +39,7 @@ func (c *call) publicIPs() ([]vmplane.Resource, map[string]*vmplane.Instance, er
 	}
 	servers := make(map[string]*vmplane.Instance, len(ins))
 	for i := range ins {
-		servers[ins[i].Attrs["publicIpInstanceNo"]] = &ins[i]
+		servers[ins[i].Attrs["publicIpInstanceNo"]] = ins[i]
 	}
 	return all, servers, nil
 }

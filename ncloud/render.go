@@ -94,10 +94,10 @@ func (c *call) defaultImage(spec *vmplane.Spec) *vmplane.Image {
 	return &vmplane.Image{}
 }
 
-func (c *call) servers(ins []vmplane.Instance) []obj {
+func (c *call) servers(ins []*vmplane.Instance) []obj {
 	out := make([]obj, len(ins))
 	for i := range ins {
-		s := c.server(&ins[i])
+		s := c.server(ins[i])
 		if c.api.classic {
 			out[i] = c.classicServer(s)
 		} else {

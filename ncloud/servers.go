@@ -47,8 +47,17 @@ func (c *call) find(id string) (*vmplane.Instance, error) {
 	return &in, nil
 }
 
-func (c *call) serverList(ins []vmplane.Instance, total int) result {
+func (c *call) serverList(ins []*vmplane.Instance, total int) result {
 	return result{list: "serverInstanceList", items: c.servers(ins), total: total}
+}
+
+// refs points at each of ins, for the lists a job's instances answer.
+func refs(ins []vmplane.Instance) []*vmplane.Instance {
+	out := make([]*vmplane.Instance, len(ins))
+	for i := range ins {
+		out[i] = &ins[i]
+	}
+	return out
 }
 
 // getServerInstanceList lists the caller's servers, filtered, sorted and
@@ -295,7 +304,7 @@ func (c *call) getServerInstanceDetail() (result, error) {
 	if err != nil {
 		return c.serverList(nil, 0), nil
 	}
-	return c.serverList([]vmplane.Instance{*in}, 1), nil
+	return c.serverList([]*vmplane.Instance{in}, 1), nil
 }
 
 // operation answers start, stop, reboot and terminate: all-or-nothing over
@@ -318,7 +327,7 @@ func operation(kind vmplane.Kind) action {
 		if err != nil {
 			return result{}, err
 		}
-		return c.serverList(job.Instances, len(job.Instances)), nil
+		return c.serverList(refs(job.Instances), len(job.Instances)), nil
 	}
 }
 
@@ -358,7 +367,7 @@ func (c *call) changeServerInstanceSpec() (result, error) {
 	if err != nil {
 		return result{}, err
 	}
-	return c.serverList(job.Instances, len(job.Instances)), nil
+	return c.serverList(refs(job.Instances), len(job.Instances)), nil
 }
 
 // setProtectServerTermination turns termination protection on or off.
@@ -381,7 +390,7 @@ func (c *call) setProtectServerTermination() (result, error) {
 	if err != nil {
 		return result{}, err
 	}
-	return c.serverList([]vmplane.Instance{in}, 1), nil
+	return c.serverList([]*vmplane.Instance{&in}, 1), nil
 }
 
 // serverNamePattern is NCP's rule for server names: 3 to 30 lower-case
@@ -626,7 +635,7 @@ func (c *call) create(req vmplane.InstanceCreate, spec *vmplane.Spec, img *vmpla
 	if err != nil {
 		return result{}, err
 	}
-	return c.serverList(job.Instances, len(job.Instances)), nil
+	return c.serverList(refs(job.Instances), len(job.Instances)), nil
 }
 
 // createClassicServerInstances creates Classic servers, from a

@@ -335,7 +335,7 @@ func anyIn(want, have []string) bool {
 
 // findPage returns one page of the caller's instances, of those ids when
 // given, that match, and how many match in all.
-func (h *Handler) findPage(c *call, ids []string, match func(*vmplane.Instance) bool, pageSize, pageNum int) ([]vmplane.Instance, int, error) {
+func (h *Handler) findPage(c *call, ids []string, match func(*vmplane.Instance) bool, pageSize, pageNum int) ([]*vmplane.Instance, int, error) {
 	if err := checkIDs(ids, false); err != nil {
 		return nil, 0, err
 	}
@@ -354,7 +354,7 @@ func (h *Handler) describeInstances(c *call, req *describeInstancesRequest) (*de
 	resp := &describeInstancesResponse{TotalCount: total, DataSet: make([]instanceInfo, len(list))}
 	now := h.svc.Now()
 	for i := range list {
-		resp.DataSet[i] = h.instanceInfo(&list[i], now)
+		resp.DataSet[i] = h.instanceInfo(list[i], now)
 	}
 	return resp, nil
 }
@@ -383,7 +383,7 @@ func (h *Handler) describeInstancesStatus(c *call, req *describeInstancesStatusR
 	}
 	resp := &describeInstancesStatusResponse{TotalCount: total, DataSet: make([]instanceStatusItem, len(list))}
 	for i := range list {
-		resp.DataSet[i] = instanceStatusItem{InstanceID: list[i].ID, InstanceStatus: instanceStatus(&list[i])}
+		resp.DataSet[i] = instanceStatusItem{InstanceID: list[i].ID, InstanceStatus: instanceStatus(list[i])}
 	}
 	return resp, nil
 }
