@@ -273,21 +273,37 @@ func (q *Conn) Execute(ctx context.Context, command string, args, out any) error
 			if string(m.ID) != strconv.Quote(id) {
 				continue // the reply to an abandoned command
 			}
-			if m.Error != nil {
-				return m.Error
-			}
-			if out != nil {
-				if err := json.Unmarshal(m.Return, out); err != nil {
-					return fmt.Errorf("qmp: %s: decode reply: %w", command, err)
-				}
-			}
-			return nil
+			return m.decode(command, out)
 		case <-q.done:
+			// The reader queues a reply before it ends, and QEMU answers
+			// quit and then closes at once: both can be ready here, and
+			// select picks at random. A reply that came is the answer.
+			select {
+			case m := <-q.replies:
+				if string(m.ID) == strconv.Quote(id) {
+					return m.decode(command, out)
+				}
+			default:
+			}
 			return ErrClosed
 		case <-ctx.Done():
 			return ctx.Err()
 		}
 	}
+}
+
+// decode is the outcome of command that m answers, its return value
+// decoded into out (nil to ignore it).
+func (m *message) decode(command string, out any) error {
+	if m.Error != nil {
+		return m.Error
+	}
+	if out != nil {
+		if err := json.Unmarshal(m.Return, out); err != nil {
+			return fmt.Errorf("qmp: %s: decode reply: %w", command, err)
+		}
+	}
+	return nil
 }
 
 // Events delivers QEMU's events until the connection ends, then is closed.
