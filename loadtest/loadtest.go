@@ -1,7 +1,8 @@
 // Package loadtest is vmplane's load tool (`vmplane bench`). It starts a
 // server in a child process (or targets a running one), seeds instances
-// through the admin API, and runs concurrent closed-loop clients that sign
-// every request as the real clients do. Next to each workload it measures,
+// through the admin API, and runs concurrent clients, each a closed loop or
+// paced to an offered load, that sign every request as the real clients
+// do. Next to each workload it measures,
 // in the same run and with the same client and concurrency, the machine's
 // ceilings: a bare net/http server answering a fixed body of the same size,
 // and raw SQLite transactions with vmplane's durability settings. Figures

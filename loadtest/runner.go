@@ -17,8 +17,8 @@ type Call struct {
 	Check func(resp *http.Response, body []byte) error
 }
 
-// Client makes the calls of one closed-loop client, one at a time: it is
-// asked for the next call only once the previous one is answered.
+// Client makes the calls of one client, one at a time: it is asked for the
+// next call only once the previous one is answered.
 type Client func() (Call, error)
 
 // Result is what one timed run measured.
