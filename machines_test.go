@@ -75,10 +75,8 @@ func TestMachineStoppedBehindTheCoresBackIsRecordedStopped(t *testing.T) {
 	h.mustSubmit(vmplane.KindStart, vmplane.ModeStrict, "", in.ID)
 	h.advance(time.Minute)
 	drv.kill(testCloud + "/" + in.ID)
-	// The core records it from a goroutine; poll its outcome.
-	for deadline := time.Now().Add(10 * time.Second); h.get(in.ID).Power != vmplane.PowerStopped; time.Sleep(5 * time.Millisecond) {
-		if time.Now().After(deadline) {
-			t.Fatalf("instance is %s, want stopped once its machine died", h.get(in.ID).Power)
-		}
+	h.svc.WaitMachineChanges()
+	if got := h.get(in.ID).Power; got != vmplane.PowerStopped {
+		t.Fatalf("instance is %s, want stopped once its machine died", got)
 	}
 }

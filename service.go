@@ -88,6 +88,11 @@ type Service struct {
 	worker *worker
 	cancel context.CancelFunc
 	done   chan struct{}
+	// watching counts the goroutines recording what a Watcher reported, so
+	// that Close returns only once none is left; closed refuses new ones.
+	watchMu  sync.Mutex
+	watching sync.WaitGroup
+	closed   bool
 }
 
 // Open loads the state from cfg.Store and starts the worker.
@@ -149,7 +154,7 @@ func Open(ctx context.Context, cfg Config) (*Service, error) {
 	wctx, cancel := context.WithCancel(context.Background())
 	s.cancel, s.done = cancel, make(chan struct{})
 	if w, ok := s.driver.(Watcher); ok {
-		w.Watch(func(key string) { go s.machineChanged(wctx, key) })
+		w.Watch(func(key string) { s.watch(wctx, key) })
 	}
 	if err := s.reconcile(ctx); err != nil {
 		cancel()
@@ -163,11 +168,25 @@ func Open(ctx context.Context, cfg Config) (*Service, error) {
 // close the Store, which the caller owns.
 func (s *Service) Close() error {
 	if s.cancel != nil {
+		s.watchMu.Lock()
+		s.closed = true
+		s.watchMu.Unlock()
 		s.cancel()
 		<-s.done
 		s.worker.wait()
+		s.watching.Wait()
 	}
 	return nil
+}
+
+// watch records, in a goroutine of its own (the driver's call must not
+// block), the state of the machine a Watcher reported changed.
+func (s *Service) watch(ctx context.Context, key string) {
+	s.watchMu.Lock()
+	defer s.watchMu.Unlock()
+	if !s.closed {
+		s.watching.Go(func() { s.machineChanged(ctx, key) })
+	}
 }
 
 func (s *Service) reset(jobCacheSize int) {
