@@ -118,6 +118,9 @@ func (c *Config) defaults() error {
 	if c.Log == nil {
 		c.Log = io.Discard
 	}
+	if slice := c.Duration / time.Duration(c.Rounds); c.Rate > 0 && c.interval() >= slice {
+		return fmt.Errorf("rate %v: each of %d clients would send less than once in a %v slice of the measurement", c.Rate, c.Clients, slice)
+	}
 	for _, w := range c.Workloads {
 		if w.Writes && c.Instances < c.Clients {
 			return fmt.Errorf("workload %s needs at least one instance per client (%d instances, %d clients)", w.Name, c.Instances, c.Clients)

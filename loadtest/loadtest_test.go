@@ -104,3 +104,16 @@ func TestRunProfilesTheServer(t *testing.T) {
 		}
 	}
 }
+
+func TestConfigRefusesARateTooLowToMeasure(t *testing.T) {
+	for _, tc := range []struct {
+		rate float64
+		ok   bool
+	}{{-1, false}, {0, true}, {10, false}, {64, true}, {4000, true}} {
+		// 64 clients, 5 slices of 2 s: each client must be due at least once a slice.
+		cfg := Config{Exe: "vmplane", Rate: tc.rate, Clients: 64, Duration: 10 * time.Second, Rounds: 5}
+		if err := cfg.defaults(); (err == nil) != tc.ok {
+			t.Errorf("rate %v: %v", tc.rate, err)
+		}
+	}
+}
