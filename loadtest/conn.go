@@ -73,10 +73,12 @@ func (c *conn) roundTrip(ctx context.Context, req *http.Request) (*http.Response
 			c.w.Reset(nc)
 		}
 	}
-	// A cancelled run ends the call in flight at once.
-	stop := context.AfterFunc(ctx, func() { c.nc.SetDeadline(time.Unix(1, 0)) })
+	// A cancelled run ends the call in flight at once. (nc, not c.nc: the
+	// connection may be closed and forgotten while this runs.)
+	nc := c.nc
+	stop := context.AfterFunc(ctx, func() { nc.SetDeadline(time.Unix(1, 0)) })
 	defer stop()
-	if err := c.nc.SetDeadline(time.Now().Add(callTimeout)); err != nil {
+	if err := nc.SetDeadline(time.Now().Add(callTimeout)); err != nil {
 		return nil, err
 	}
 	if err := req.Write(c.w); err != nil {
