@@ -197,3 +197,21 @@ func TestAnInstanceLeavingServiceDropsItsScheduledChange(t *testing.T) {
 		t.Fatalf("a dropped change applied: %+v", got)
 	}
 }
+
+func TestUpdateInstancesChangesAllOrNone(t *testing.T) {
+	h := newHarness(t, harnessOptions{})
+	a, b := h.seedWith(vmplane.InstanceSeed{Name: "a"}), h.seedWith(vmplane.InstanceSeed{Name: "b"})
+	name := "renamed"
+	_, err := h.svc.UpdateInstances(t.Context(), defaultScope, []string{a.ID, "nope", b.ID}, vmplane.InstanceUpdate{Name: &name})
+	wantCode(t, err, vmplane.ENOTFOUND)
+	if h.get(a.ID).Name != "a" || h.get(b.ID).Name != "b" {
+		t.Fatalf("a refused update renamed %q and %q", h.get(a.ID).Name, h.get(b.ID).Name)
+	}
+	got, err := h.svc.UpdateInstances(t.Context(), defaultScope, []string{a.ID, b.ID}, vmplane.InstanceUpdate{Name: &name})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 2 || got[0].Name != name || got[1].Name != name || h.get(a.ID).Name != name || h.get(b.ID).Name != name {
+		t.Fatalf("after the update: %+v; stored %q and %q", got, h.get(a.ID).Name, h.get(b.ID).Name)
+	}
+}

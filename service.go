@@ -602,28 +602,43 @@ type InstanceUpdate struct {
 
 // UpdateInstance applies an InstanceUpdate.
 func (s *Service) UpdateInstance(ctx context.Context, scope Scope, id string, u InstanceUpdate) (Instance, error) {
-	var out Instance
+	out, err := s.UpdateInstances(ctx, scope, []string{id}, u)
+	if err != nil {
+		return Instance{}, err
+	}
+	return out[0], nil
+}
+
+// UpdateInstances applies one InstanceUpdate to several instances, in one
+// commit: all of them, or none when one is not found.
+func (s *Service) UpdateInstances(ctx context.Context, scope Scope, ids []string, u InstanceUpdate) ([]Instance, error) {
+	out := make([]Instance, len(ids))
 	_, err := s.mutate(ctx, func(t *txn) error {
-		cur, err := t.scoped(scope, id)
-		if err != nil {
-			return err
+		for i, id := range ids {
+			cur, err := t.scoped(scope, id)
+			if err != nil {
+				return err
+			}
+			n := *cur
+			if u.Name != nil {
+				n.Name = *u.Name
+			}
+			if u.Protected != nil {
+				n.Protected = *u.Protected
+			}
+			if len(u.Attrs) > 0 {
+				n.Attrs = mergeAttrs(n.Attrs, u.Attrs)
+			}
+			n.UpdatedAt = t.now
+			t.putInstance(&n)
+			out[i] = n
 		}
-		n := *cur
-		if u.Name != nil {
-			n.Name = *u.Name
-		}
-		if u.Protected != nil {
-			n.Protected = *u.Protected
-		}
-		if len(u.Attrs) > 0 {
-			n.Attrs = mergeAttrs(n.Attrs, u.Attrs)
-		}
-		n.UpdatedAt = t.now
-		t.putInstance(&n)
-		out = n
 		return nil
 	})
-	return out, err
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
 }
 
 // mergeAttrs returns a copy of attrs with updates applied: a value replaces,

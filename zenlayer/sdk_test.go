@@ -370,6 +370,11 @@ type InstanceIdsRequest struct {
 	InstanceIds []string `json:"instanceIds,omitempty"`
 }
 
+type ModifyInstancesAttributeRequest struct {
+	InstanceIds  []string `json:"instanceIds,omitempty"`
+	InstanceName string   `json:"instanceName,omitempty"`
+}
+
 type StopInstancesRequest struct {
 	InstanceIds   []string `json:"instanceIds,omitempty"`
 	ForceShutdown *bool    `json:"forceShutdown,omitempty"`

@@ -131,6 +131,7 @@ var actions = map[string]actionFunc{
 	"ModifyInstanceType":              act((*Handler).modifyInstanceType),
 	"DescribeInstanceTypeStatus":      act((*Handler).describeInstanceTypeStatus),
 	"CancelInstanceDowngrade":         act((*Handler).cancelInstanceDowngrade),
+	"ModifyInstancesAttribute":        act((*Handler).modifyInstancesAttribute),
 }
 
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {

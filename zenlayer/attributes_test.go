@@ -1,0 +1,59 @@
+package zenlayer_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/vmplane/vmplane"
+	"github.com/vmplane/vmplane/vmplanetest"
+)
+
+func TestModifyInstancesAttributeRenamesEveryInstanceGiven(t *testing.T) {
+	srv, c := newClient(t, vmplanetest.Options{})
+	in := seed(t, srv,
+		vmplane.InstanceSeed{SpecID: "c.1c2g", Name: "web"},
+		vmplane.InstanceSeed{SpecID: "c.1c2g", Name: "db", Power: vmplane.PowerStopped},
+		vmplane.InstanceSeed{SpecID: "c.1c2g", Name: "other"},
+	)
+	c.must(t, "ModifyInstancesAttribute", &ModifyInstancesAttributeRequest{InstanceIds: []string{in[0].ID, in[1].ID}, InstanceName: "app-1.prod"}, &RequestIdResponse{})
+	for i, want := range []string{"app-1.prod", "app-1.prod", "other"} {
+		if got := describe(t, c, in[i].ID); got == nil || got.InstanceName != want {
+			t.Fatalf("instance %d: %+v, want name %q", i, got, want)
+		}
+	}
+}
+
+func TestModifyInstancesAttributeRefusals(t *testing.T) {
+	srv, c := newClient(t, vmplanetest.Options{})
+	in := seed(t, srv,
+		vmplane.InstanceSeed{SpecID: "c.1c2g", Name: "web"},
+		vmplane.InstanceSeed{SpecID: "c.1c2g", Name: "bin", Power: vmplane.PowerRecycled},
+	)
+	running, recycled := in[0].ID, in[1].ID
+	many := make([]string, 101)
+	for i := range many {
+		many[i] = running
+	}
+	for _, tc := range []struct {
+		name   string
+		req    ModifyInstancesAttributeRequest
+		status int
+		code   string
+	}{
+		{"no ids", ModifyInstancesAttributeRequest{InstanceName: "x"}, 400, "MISSING_PARAMETER"},
+		{"101 ids", ModifyInstancesAttributeRequest{InstanceIds: many, InstanceName: "x"}, 400, "INVALID_PARAMETER_VALUE"},
+		{"no name", ModifyInstancesAttributeRequest{InstanceIds: []string{running}}, 400, "MISSING_PARAMETER"},
+		{"a name too long", ModifyInstancesAttributeRequest{InstanceIds: []string{running}, InstanceName: strings.Repeat("a", 65)}, 400, "INVALID_PARAMETER_VALUE"},
+		{"a name with a space", ModifyInstancesAttributeRequest{InstanceIds: []string{running}, InstanceName: "my web"}, 400, "INVALID_PARAMETER_VALUE"},
+		{"an unknown instance among others", ModifyInstancesAttributeRequest{InstanceIds: []string{running, "42"}, InstanceName: "x"}, 404, "INVALID_INSTANCE_NOT_FOUND"},
+		{"an instance in the recycle bin", ModifyInstancesAttributeRequest{InstanceIds: []string{running, recycled}, InstanceName: "x"}, 403, "OPERATION_DENIED_INSTANCE_RECYCLED"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			wantError(t, c.apiCall("ModifyInstancesAttribute", &tc.req, &RequestIdResponse{}), tc.status, tc.code)
+		})
+	}
+	// No refused request renamed anything.
+	if got := describe(t, c, running); got == nil || got.InstanceName != "web" {
+		t.Fatalf("after refusals: %+v, want the name web", got)
+	}
+}
