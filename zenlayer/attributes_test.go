@@ -1,6 +1,7 @@
 package zenlayer_test
 
 import (
+	"log/slog"
 	"strings"
 	"testing"
 
@@ -55,5 +56,38 @@ func TestModifyInstancesAttributeRefusals(t *testing.T) {
 	// No refused request renamed anything.
 	if got := describe(t, c, running); got == nil || got.InstanceName != "web" {
 		t.Fatalf("after refusals: %+v, want the name web", got)
+	}
+}
+
+func TestResetInstancesPasswordChecksThePasswordAndTheInstances(t *testing.T) {
+	var logs vmplanetest.LogBuffer
+	srv, c := newClient(t, vmplanetest.Options{Logger: slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))})
+	in := seed(t, srv,
+		vmplane.InstanceSeed{SpecID: "c.1c2g"},
+		vmplane.InstanceSeed{SpecID: "c.1c2g", Power: vmplane.PowerStopped},
+		vmplane.InstanceSeed{SpecID: "c.1c2g", Power: vmplane.PowerRecycled},
+	)
+	running, stopped, recycled := in[0].ID, in[1].ID, in[2].ID
+	c.must(t, "ResetInstancesPassword", &ResetInstancesPasswordRequest{InstanceIds: []string{running, stopped}, Password: "Secret-123"}, &RequestIdResponse{})
+	for _, tc := range []struct {
+		name   string
+		req    ResetInstancesPasswordRequest
+		status int
+		code   string
+	}{
+		{"no ids", ResetInstancesPasswordRequest{Password: "Secret-123"}, 400, "MISSING_PARAMETER"},
+		{"no password", ResetInstancesPasswordRequest{InstanceIds: []string{running}}, 400, "MISSING_PARAMETER"},
+		{"a password without a digit", ResetInstancesPasswordRequest{InstanceIds: []string{running}, Password: "Secret-abc"}, 400, "INVALID_PARAMETER_VALUE_PASSWORD_MALFORMED"},
+		{"a password too short", ResetInstancesPasswordRequest{InstanceIds: []string{running}, Password: "Se-1"}, 400, "INVALID_PARAMETER_VALUE_PASSWORD_MALFORMED"},
+		{"an unknown instance", ResetInstancesPasswordRequest{InstanceIds: []string{"42"}, Password: "Secret-123"}, 404, "INVALID_INSTANCE_NOT_FOUND"},
+		{"an instance in the recycle bin", ResetInstancesPasswordRequest{InstanceIds: []string{recycled}, Password: "Secret-123"}, 403, "OPERATION_DENIED_INSTANCE_RECYCLED"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			wantError(t, c.apiCall("ResetInstancesPassword", &tc.req, &RequestIdResponse{}), tc.status, tc.code)
+		})
+	}
+	// The server logged the calls, and the password nowhere.
+	if strings.Contains(logs.String(), "Secret-123") || logs.String() == "" {
+		t.Fatal("the password was logged")
 	}
 }

@@ -111,7 +111,7 @@ func (req *createInstancesRequest) validate(cat *vmplane.Catalog) (vmplane.Insta
 		return out, errorf(http.StatusBadRequest, codeLoginConflict, "Only one of `password` and `keyId` can be given.")
 	}
 	if req.Password != "" && !validPassword(req.Password) {
-		return out, errorf(http.StatusBadRequest, codePassword, "The password must be 8 to 16 characters of lower-case and upper-case letters, digits and !@#$%%^&*~()-+=, with at least one of each kind of letter and a digit.")
+		return out, errMalformedPassword
 	}
 	bandwidth := defaultBandwidth
 	if req.InternetMaxBandwidthOut != nil {
@@ -235,6 +235,8 @@ func validName(s string) bool {
 // validPassword: 8 to 16 characters from the documented set, with a lower-
 // case and an upper-case letter and a digit (how many kinds the real service
 // demands is UNVERIFIED).
+var errMalformedPassword = errorf(http.StatusBadRequest, codePassword, "The password must be 8 to 16 characters of lower-case and upper-case letters, digits and !@#$%%^&*~()-+=, with at least one of each kind of letter and a digit.")
+
 func validPassword(p string) bool {
 	if len(p) < 8 || len(p) > 16 {
 		return false

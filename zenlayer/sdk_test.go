@@ -370,6 +370,11 @@ type InstanceIdsRequest struct {
 	InstanceIds []string `json:"instanceIds,omitempty"`
 }
 
+type ResetInstancesPasswordRequest struct {
+	InstanceIds []string `json:"instanceIds,omitempty"`
+	Password    string   `json:"password,omitempty"`
+}
+
 type ModifyInstancesAttributeRequest struct {
 	InstanceIds  []string `json:"instanceIds,omitempty"`
 	InstanceName string   `json:"instanceName,omitempty"`

@@ -132,6 +132,7 @@ var actions = map[string]actionFunc{
 	"DescribeInstanceTypeStatus":      act((*Handler).describeInstanceTypeStatus),
 	"CancelInstanceDowngrade":         act((*Handler).cancelInstanceDowngrade),
 	"ModifyInstancesAttribute":        act((*Handler).modifyInstancesAttribute),
+	"ResetInstancesPassword":          act((*Handler).resetInstancesPassword),
 }
 
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
