@@ -33,6 +33,7 @@ func testCatalog() *vmplane.Catalog {
 			{ID: "gpu", VCPU: 8, MemoryMiB: 65536, ResizeGroup: "gpu", Price: 500},
 			{ID: "fixed", VCPU: 1, MemoryMiB: 512},
 		},
+		Images: []vmplane.Image{{ID: "debian-12"}, {ID: "ubuntu-24"}},
 	}
 }
 

@@ -19,10 +19,13 @@ const (
 	KindRecycle Kind = "recycle"
 	// KindScheduledResize applies a ScheduledChange when its time comes.
 	KindScheduledResize Kind = "scheduled_resize"
+	// KindRebuild reinstalls a stopped instance's system, from
+	// OperationRequest.ImageID or the image it has, and boots it.
+	KindRebuild Kind = "rebuild"
 )
 
 // Kinds lists every operation kind.
-var Kinds = []Kind{KindCreate, KindStart, KindStop, KindReboot, KindResize, KindTerminate, KindRecycle, KindScheduledResize}
+var Kinds = []Kind{KindCreate, KindStart, KindStop, KindReboot, KindResize, KindTerminate, KindRecycle, KindScheduledResize, KindRebuild}
 
 // Mode says what an operation does about a running instance.
 type Mode string
@@ -125,6 +128,10 @@ var Transitions = []Transition{
 	{KindRecycle, ModeStopFirst, PowerRunning, steps(ActionPowerOff, PowerRecycled), PowerFailed},
 	{KindRecycle, ModeStopFirst, PowerStopped, steps(ActionPowerOff, PowerRecycled), PowerFailed},
 	{KindRecycle, ModeStopFirst, PowerFailed, steps(ActionPowerOff, PowerRecycled), PowerFailed},
+
+	// A rebuild provisions the machine again, with the instance's image
+	// (which the operation set when it was accepted), then boots it.
+	{KindRebuild, ModeStrict, PowerStopped, steps(ActionProvision, PowerStopped, ActionPowerOn, PowerRunning), PowerFailed},
 }
 
 func steps(pairs ...any) []Step {
@@ -241,7 +248,9 @@ type OperationRequest struct {
 	InstanceIDs []string
 	// SpecID is the target spec of a resize.
 	SpecID string
-	Hard   bool
+	// ImageID is the image a rebuild installs; empty keeps the instance's.
+	ImageID string
+	Hard    bool
 }
 
 // Job is what one accepted request produced: an operation per instance and

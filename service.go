@@ -846,11 +846,18 @@ func (s *Service) admit(t *txn, cloud *Cloud, in *Instance, req OperationRequest
 		if in.Protected {
 			return &Error{Code: EPROTECTED, ID: in.ID, Message: fmt.Sprintf("Instance %s is protected against termination.", in.ID)}
 		}
+	case KindRebuild:
+		if cat := cloud.Catalog; req.ImageID != "" && len(cat.Images) > 0 && cat.FindImage(req.ImageID) == nil {
+			return notFound("image", req.ImageID)
+		}
 	}
 	if job == nil { // a dry run
 		return nil
 	}
 	n := *in
+	if req.Kind == KindRebuild && req.ImageID != "" {
+		n.ImageID = req.ImageID // what the machine is provisioned from
+	}
 	t.startOperation(job, &n, tr, req, s.faults.take(req.Cloud, req.Kind, in.ID))
 	return nil
 }

@@ -14,7 +14,7 @@ var seedable = []vmplane.PowerState{vmplane.PowerRunning, vmplane.PowerStopped, 
 
 // submittable are the kinds a client can ask for; create and scheduled
 // resizes enter through their own calls.
-var submittable = []vmplane.Kind{vmplane.KindStart, vmplane.KindStop, vmplane.KindReboot, vmplane.KindResize, vmplane.KindTerminate, vmplane.KindRecycle}
+var submittable = []vmplane.Kind{vmplane.KindStart, vmplane.KindStop, vmplane.KindReboot, vmplane.KindResize, vmplane.KindTerminate, vmplane.KindRecycle, vmplane.KindRebuild}
 
 func inTable(kind vmplane.Kind, mode vmplane.Mode, from vmplane.PowerState) (vmplane.Transition, bool) {
 	i := slices.IndexFunc(vmplane.Transitions, func(t vmplane.Transition) bool {
@@ -145,4 +145,36 @@ func modeName(m vmplane.Mode) string {
 		return "strict"
 	}
 	return string(m)
+}
+
+// A rebuild installs the image it names (the instance shows it from the
+// start) and boots the machine: provision, then power on.
+func TestRebuildInstallsTheImageAndBoots(t *testing.T) {
+	h := newHarness(t, harnessOptions{})
+	in := h.seedWith(vmplane.InstanceSeed{Power: vmplane.PowerStopped, ImageID: "debian-12"})
+	_, err := h.svc.Submit(t.Context(), vmplane.OperationRequest{Scope: defaultScope, Kind: vmplane.KindRebuild, ImageID: "windows", InstanceIDs: []string{in.ID}})
+	wantCode(t, err, vmplane.ENOTFOUND)
+	if got := h.get(in.ID); got.ImageID != "debian-12" || got.Op != nil {
+		t.Fatalf("a refused rebuild changed the instance: %+v", got)
+	}
+
+	job, err := h.svc.Submit(t.Context(), vmplane.OperationRequest{Scope: defaultScope, Kind: vmplane.KindRebuild, ImageID: "ubuntu-24", InstanceIDs: []string{in.ID}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := job.Instances[0]; got.ImageID != "ubuntu-24" || got.Power != vmplane.PowerStopped || got.Op.Current().Action != vmplane.ActionProvision {
+		t.Fatalf("accepted: image %s power %s op %+v", got.ImageID, got.Power, got.Op)
+	}
+	h.advance(time.Minute)
+	if got := h.get(in.ID); got.Power != vmplane.PowerRunning || got.ImageID != "ubuntu-24" || got.Op != nil || got.Last.Kind != vmplane.KindRebuild {
+		t.Fatalf("after the rebuild: power %s image %s op %v last %+v", got.Power, got.ImageID, got.Op, got.Last)
+	}
+	// Without an image, a rebuild keeps the one the instance has.
+	h.mustSubmit(vmplane.KindStop, vmplane.ModeStrict, "", in.ID)
+	h.advance(time.Minute)
+	h.mustSubmit(vmplane.KindRebuild, vmplane.ModeStrict, "", in.ID)
+	h.advance(time.Minute)
+	if got := h.get(in.ID); got.Power != vmplane.PowerRunning || got.ImageID != "ubuntu-24" {
+		t.Fatalf("after a rebuild without an image: power %s image %s", got.Power, got.ImageID)
+	}
 }

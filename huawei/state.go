@@ -66,6 +66,8 @@ var states = map[stateKey]stateRow{
 	{vmplane.PowerStopped, vmplane.ActionPowerOn, ""}:           {"SHUTOFF", "stopped", 4, []string{"powering-on"}},
 	{vmplane.PowerStopped, vmplane.ActionApplySpec, ""}:         {"RESIZE", "stopped", 4, resizeTasks},
 	{vmplane.PowerStopped, vmplane.ActionRemove, variantDelete}: {"SHUTOFF", "stopped", 4, []string{"deleting"}},
+	// A rebuild (only Zenlayer asks for one) shows as ECS's reinstall.
+	{vmplane.PowerStopped, vmplane.ActionProvision, ""}: {"REBUILD", "stopped", 4, []string{"rebuilding"}},
 
 	{vmplane.PowerFailed, "", ""}:                                {"ERROR", "error", 0, nil},
 	{vmplane.PowerFailed, vmplane.ActionPowerOn, ""}:             {"ERROR", "error", 0, []string{"powering-on"}},

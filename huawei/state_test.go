@@ -22,6 +22,8 @@ func documentedStatus(vmState, task string) string {
 		return "SHUTOFF"
 	case vmState == "stopped" && strings.HasPrefix(task, "resize_"):
 		return "RESIZE"
+	case (vmState == "active" || vmState == "stopped") && strings.HasPrefix(task, "rebuild"):
+		return "REBUILD" // the Rebuild task states (the full table of the OTC copy)
 	case vmState == "building":
 		return "BUILD"
 	case vmState == "error" && (task == "" || task == "deleting"):

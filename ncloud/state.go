@@ -41,6 +41,9 @@ var states = []struct {
 	{vmplane.PowerStopped, vmplane.ActionApplySpec, serverState{"NSTOP", "CHNG"}},
 	{vmplane.PowerStopped, vmplane.ActionRemove, serverState{"NSTOP", "TERMT"}},
 	{vmplane.PowerStopped, vmplane.ActionPowerOff, serverState{"NSTOP", "SHTDN"}},
+	// A rebuild (only Zenlayer asks for one) setting the server up again:
+	// NCP's code for a server being set up (UNVERIFIED for a stopped one).
+	{vmplane.PowerStopped, vmplane.ActionProvision, serverState{"NSTOP", "SETUP"}},
 
 	{vmplane.PowerFailed, "", serverState{"FSTOP", "NULL"}},
 	{vmplane.PowerFailed, vmplane.ActionPowerOn, serverState{"FSTOP", "START"}},

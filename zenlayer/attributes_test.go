@@ -4,6 +4,7 @@ import (
 	"log/slog"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/vmplane/vmplane"
 	"github.com/vmplane/vmplane/vmplanetest"
@@ -89,5 +90,48 @@ func TestResetInstancesPasswordChecksThePasswordAndTheInstances(t *testing.T) {
 	// The server logged the calls, and the password nowhere.
 	if strings.Contains(logs.String(), "Secret-123") || logs.String() == "" {
 		t.Fatal("the password was logged")
+	}
+}
+
+func TestResetInstanceInstallsTheImage(t *testing.T) {
+	srv, c := newClient(t, vmplanetest.Options{})
+	in := seed(t, srv,
+		vmplane.InstanceSeed{SpecID: "c.1c2g", Power: vmplane.PowerStopped, ImageID: "img-yKK4q6XybymPgfx7ynUUqC3N8"},
+		vmplane.InstanceSeed{SpecID: "c.1c2g"},
+		vmplane.InstanceSeed{SpecID: "c.1c2g", Power: vmplane.PowerRecycled},
+		vmplane.InstanceSeed{SpecID: "c.1c2g", Operation: &vmplane.SeedOperation{Kind: vmplane.KindCreate}},
+	)
+	stopped, running, recycled, creating := in[0].ID, in[1].ID, in[2].ID, in[3].ID
+	for _, tc := range []struct {
+		name   string
+		req    ResetInstanceRequest
+		status int
+		code   string
+	}{
+		{"no instance", ResetInstanceRequest{}, 400, "MISSING_PARAMETER"},
+		{"an unknown instance", ResetInstanceRequest{InstanceId: "42"}, 404, "INVALID_INSTANCE_NOT_FOUND"},
+		{"a running instance", ResetInstanceRequest{InstanceId: running}, 403, "OPERATION_DENIED_INSTANCE_NOT_STOPPED"},
+		{"an instance being created", ResetInstanceRequest{InstanceId: creating}, 403, "OPERATION_DENIED_INSTANCE_NOT_STOPPED"},
+		{"an instance in the recycle bin", ResetInstanceRequest{InstanceId: recycled}, 403, "OPERATION_DENIED_INSTANCE_RECYCLED"},
+		{"an unknown image", ResetInstanceRequest{InstanceId: stopped, ImageId: "img-nope"}, 404, "INVALID_IMAGE_NOT_FOUND"},
+		{"a password and a key", ResetInstanceRequest{InstanceId: stopped, Password: "Secret-123", KeyId: "key-1"}, 400, "INVALID_PARAMETER_INSTANCE_LOGIN_CONFLICT"},
+		{"a malformed password", ResetInstanceRequest{InstanceId: stopped, Password: "secret"}, 400, "INVALID_PARAMETER_VALUE_PASSWORD_MALFORMED"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			wantError(t, c.apiCall("ResetInstance", &tc.req, &RequestIdResponse{}), tc.status, tc.code)
+		})
+	}
+	if got := describe(t, c, stopped); got.InstanceStatus != "STOPPED" || got.ImageId != "img-yKK4q6XybymPgfx7ynUUqC3N8" {
+		t.Fatalf("after refusals: %s %s", got.InstanceStatus, got.ImageId)
+	}
+
+	c.must(t, "ResetInstance", &ResetInstanceRequest{InstanceId: stopped, ImageId: "img-R3n8Xb6Tq1Yv5Mw2Lc9Hd4Gf7", Password: "Secret-123"}, &RequestIdResponse{})
+	if got := describe(t, c, stopped); got.InstanceStatus != "REBUILDING" || got.ImageId != "img-R3n8Xb6Tq1Yv5Mw2Lc9Hd4Gf7" {
+		t.Fatalf("accepted: %s %s", got.InstanceStatus, got.ImageId)
+	}
+	wantError(t, c.apiCall("ResetInstance", &ResetInstanceRequest{InstanceId: stopped}, &RequestIdResponse{}), 403, "OPERATION_DENIED_INSTANCE_NOT_STOPPED")
+	srv.Advance(time.Minute)
+	if got := describe(t, c, stopped); got.InstanceStatus != "RUNNING" || got.ImageId != "img-R3n8Xb6Tq1Yv5Mw2Lc9Hd4Gf7" {
+		t.Fatalf("after the rebuild: %s %s", got.InstanceStatus, got.ImageId)
 	}
 }

@@ -108,7 +108,7 @@ func (req *createInstancesRequest) validate(cat *vmplane.Catalog) (vmplane.Insta
 		return out, err
 	}
 	if req.Password != "" && req.KeyID != "" {
-		return out, errorf(http.StatusBadRequest, codeLoginConflict, "Only one of `password` and `keyId` can be given.")
+		return out, errLoginConflict
 	}
 	if req.Password != "" && !validPassword(req.Password) {
 		return out, errMalformedPassword
@@ -235,6 +235,8 @@ func validName(s string) bool {
 // validPassword: 8 to 16 characters from the documented set, with a lower-
 // case and an upper-case letter and a digit (how many kinds the real service
 // demands is UNVERIFIED).
+var errLoginConflict = errorf(http.StatusBadRequest, codeLoginConflict, "Only one of `password` and `keyId` can be given.")
+
 var errMalformedPassword = errorf(http.StatusBadRequest, codePassword, "The password must be 8 to 16 characters of lower-case and upper-case letters, digits and !@#$%%^&*~()-+=, with at least one of each kind of letter and a digit.")
 
 func validPassword(p string) bool {

@@ -117,6 +117,7 @@ var errorTable = []errorRule{
 	{codes: []string{vmplane.EBUSY}, kinds: inBin, wire: "OPERATION_DENIED_INSTANCE_RECYCLED", status: 403, message: "The instance `%s` is in the recycle bin."},
 	{action: "TerminateInstance", codes: []string{vmplane.EBUSY}, kinds: []vmplane.Kind{vmplane.KindCreate}, wire: "OPERATION_DENIED_INSTANCE_CREATING", status: 403, message: "The instance `%s` is being created."},
 	{action: "StartInstances", codes: refused, wire: "OPERATION_DENIED_INSTANCE_NOT_STOPPED", status: 403, message: "The instance `%s` is not STOPPED."},
+	{action: "ResetInstance", codes: refused, wire: "OPERATION_DENIED_INSTANCE_NOT_STOPPED", status: 403, message: "The instance `%s` is not STOPPED."},
 	{action: "StopInstances", codes: refused, wire: "OPERATION_DENIED_INSTANCE_NOT_RUNNING", status: 403, message: "The instance `%s` is not RUNNING."},
 	{codes: refused, wire: "OPERATION_DENIED_INSTANCE_STATUS", status: 403, message: "The current status of instance `%s` does not allow this operation."},
 

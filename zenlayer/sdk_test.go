@@ -370,6 +370,15 @@ type InstanceIdsRequest struct {
 	InstanceIds []string `json:"instanceIds,omitempty"`
 }
 
+type ResetInstanceRequest struct {
+	InstanceId  string `json:"instanceId,omitempty"`
+	ImageId     string `json:"imageId,omitempty"`
+	Password    string `json:"password,omitempty"`
+	KeyId       string `json:"keyId,omitempty"`
+	Timezone    string `json:"timezone,omitempty"`
+	EnableAgent bool   `json:"enableAgent,omitempty"`
+}
+
 type ResetInstancesPasswordRequest struct {
 	InstanceIds []string `json:"instanceIds,omitempty"`
 	Password    string   `json:"password,omitempty"`

@@ -28,6 +28,9 @@ var statusTable = []statusRow{
 	{power: vmplane.PowerFailed, status: "STOPPED"},
 
 	{kind: vmplane.KindCreate, action: vmplane.ActionProvision, status: "PENDING"},
+	// ResetInstance: REBUILDING until the reinstalled system is up.
+	{kind: vmplane.KindRebuild, action: vmplane.ActionProvision, status: "REBUILDING"},
+	{kind: vmplane.KindRebuild, action: vmplane.ActionPowerOn, status: "REBUILDING"},
 	{kind: vmplane.KindCreate, action: vmplane.ActionPowerOn, status: "DEPLOYING"},
 	{kind: vmplane.KindRecycle, action: vmplane.ActionPowerOff, status: "RECYCLING"},
 	{kind: vmplane.KindTerminate, action: vmplane.ActionRemove, status: "RELEASING"},

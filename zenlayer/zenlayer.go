@@ -133,6 +133,7 @@ var actions = map[string]actionFunc{
 	"CancelInstanceDowngrade":         act((*Handler).cancelInstanceDowngrade),
 	"ModifyInstancesAttribute":        act((*Handler).modifyInstancesAttribute),
 	"ResetInstancesPassword":          act((*Handler).resetInstancesPassword),
+	"ResetInstance":                   act((*Handler).resetInstance),
 }
 
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
