@@ -96,7 +96,7 @@ func (h *Handler) modifyInstancesAttribute(c *call, req *modifyInstancesAttribut
 		return nil, missing("instanceName")
 	}
 	if !validName(req.InstanceName) {
-		return nil, badValue("The parameter `instanceName` must be up to 64 letters, digits, hyphens and periods.")
+		return nil, errBadName
 	}
 	if err := h.checkOutOfBin(c, req.InstanceIDs); err != nil {
 		return nil, err

@@ -211,7 +211,7 @@ func instanceNames(name string, count int) ([]string, error) {
 			return fmt.Sprintf("%0*d", bits, begin+i)
 		})
 		if !validName(names[i]) {
-			return nil, badValue("The parameter `instanceName` must be up to 64 letters, digits, hyphens and periods.")
+			return nil, errBadName
 		}
 	}
 	return names, nil
@@ -235,6 +235,8 @@ func validName(s string) bool {
 // validPassword: 8 to 16 characters from the documented set, with a lower-
 // case and an upper-case letter and a digit (how many kinds the real service
 // demands is UNVERIFIED).
+var errBadName = badValue("The parameter `instanceName` must be up to 64 letters, digits, hyphens and periods.")
+
 var errLoginConflict = errorf(http.StatusBadRequest, codeLoginConflict, "Only one of `password` and `keyId` can be given.")
 
 var errMalformedPassword = errorf(http.StatusBadRequest, codePassword, "The password must be 8 to 16 characters of lower-case and upper-case letters, digits and !@#$%%^&*~()-+=, with at least one of each kind of letter and a digit.")
