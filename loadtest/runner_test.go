@@ -200,8 +200,8 @@ func TestPacedLatencyCountsFromWhenTheCallWasDue(t *testing.T) {
 		return 1, nil
 	})
 	k := time.Duration(r.Requests)
-	if k < 2 {
-		t.Fatalf("%d calls measured", k)
+	if k < 1 {
+		t.Fatal("no call measured")
 	}
 	least := k*answer - (k-1)*interval
 	if got := r.Latency.Quantile(1); got < least {
