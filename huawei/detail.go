@@ -22,6 +22,7 @@ const (
 	attrKeyName        = "key_name"
 	attrDescription    = "description"
 	attrUserData       = "user_data"
+	attrHostname       = "hostname" // set by UpdateServer; else derived from the name
 	attrEnterprise     = "enterprise_project_id"
 	attrOrder          = "order_id"
 	attrMetaPrefix     = "meta:" // user metadata, one attr per key
@@ -190,7 +191,7 @@ func detailOf(in *vmplane.Instance, acct *vmplane.Account, cat *vmplane.Catalog,
 		AvailabilityZone: in.Zone, UserID: hexOf(32, acct.ID, "user"), TenantID: acct.ProjectID,
 		DiskConfig: "MANUAL", PowerState: d.Power, Metadata: metadataOf(in, cat, vpc),
 		Volumes:     []volumeAttachment{{ID: uuidOf(seq, saltVolume), DeleteOnTermination: "true", BootIndex: "0", Device: "/dev/vda"}},
-		Description: in.Attr(attrDescription), HostStatus: "UP", Hostname: hostname(in.Name),
+		Description: in.Attr(attrDescription), HostStatus: "UP", Hostname: hostnameOf(in),
 		ReservationID: reservationID(in), RootDeviceName: "/dev/vda", UserData: in.Attr(attrUserData),
 		Locked: in.Protected, Tags: tagsOf(in), EnterpriseProjectID: cmp.Or(in.Attr(attrEnterprise), "0"),
 		Hypervisor: hypervisor{Type: "kvm"}, CapacitySpec: capacitySpec{Preference: "none"},
@@ -276,6 +277,10 @@ func tagsOf(in *vmplane.Instance) []string {
 }
 
 // hostname derives the guest's host name from the server's name.
+// hostnameOf is a server's host name: the one UpdateServer set, or one
+// made from its name.
+func hostnameOf(in *vmplane.Instance) string { return cmp.Or(in.Attr(attrHostname), hostname(in.Name)) }
+
 func hostname(name string) string {
 	var b strings.Builder
 	for _, r := range strings.ToLower(name) {
