@@ -15,6 +15,7 @@ import (
 	"net/http"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/vmplane/vmplane"
@@ -216,9 +217,19 @@ func reply(w http.ResponseWriter, c *call, status int, v any) error {
 	return nil
 }
 
+// bodies are the buffers answers are encoded into, reused: an answer is
+// written whole before its buffer goes back, and a huge one is not kept.
+var bodies = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
 func writeBody(w http.ResponseWriter, status int, v any) {
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
+	buf := bodies.Get().(*bytes.Buffer)
+	buf.Reset()
+	defer func() {
+		if buf.Cap() <= 1<<20 {
+			bodies.Put(buf)
+		}
+	}()
+	enc := json.NewEncoder(buf)
 	enc.SetEscapeHTML(false)
 	body := buf.Bytes()
 	if err := enc.Encode(v); err == nil {

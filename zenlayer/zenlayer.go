@@ -17,6 +17,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/vmplane/vmplane"
@@ -210,9 +211,19 @@ func (h *Handler) writeError(w http.ResponseWriter, r *http.Request, rec *access
 	}{requestID(rec), e.Code, e.Message})
 }
 
+// bodies are the buffers answers are encoded into, reused: an answer is
+// written whole before its buffer goes back, and a huge one is not kept.
+var bodies = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
 func writeJSON(w http.ResponseWriter, status int, v any) {
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
+	buf := bodies.Get().(*bytes.Buffer)
+	buf.Reset()
+	defer func() {
+		if buf.Cap() <= 1<<20 {
+			bodies.Put(buf)
+		}
+	}()
+	enc := json.NewEncoder(buf)
 	enc.SetEscapeHTML(false)
 	if err := enc.Encode(v); err != nil {
 		// Only a bug in a response type gets here.
