@@ -225,19 +225,15 @@ func measure(ctx context.Context, clients int, interval, warmup, duration time.D
 		})
 	}
 	wg.Wait()
-	total := &Result{Elapsed: duration}
+	// A client's result has counts only: the round's elapsed time is the
+	// window, or longer when a client's last answer came after it.
+	total := &Result{}
+	elapsed := duration
 	for i := range results {
-		r := &results[i]
-		total.Requests += r.Requests
-		total.Errors += r.Errors
-		total.WarmupErrors += r.WarmupErrors
-		total.Bytes += r.Bytes
-		total.Latency.Merge(&r.Latency)
-		for _, s := range r.Samples {
-			total.Samples = addSample(total.Samples, s)
-		}
-		total.Elapsed = max(total.Elapsed, lasts[i].Sub(measureFrom))
+		total.add(&results[i])
+		elapsed = max(elapsed, lasts[i].Sub(measureFrom))
 	}
+	total.Elapsed = elapsed
 	return total
 }
 
