@@ -78,7 +78,7 @@ type Service struct {
 	accounts  map[string]*Account
 	keys      map[string]*Account // by access key
 	projects  map[string]*Account // by project id
-	instances map[string]*Instance
+	instances *instanceTable
 	indexes   map[indexKey]*scopeIndex
 	reserved  map[string]bool
 	ops       map[string]*Operation // running, by opKey
@@ -194,7 +194,7 @@ func (s *Service) reset(jobCacheSize int) {
 	s.accounts = make(map[string]*Account)
 	s.keys = make(map[string]*Account)
 	s.projects = make(map[string]*Account)
-	s.instances = make(map[string]*Instance)
+	s.instances = newInstanceTable(0)
 	s.indexes = make(map[indexKey]*scopeIndex)
 	s.reserved = make(map[string]bool)
 	s.ops = make(map[string]*Operation)
@@ -218,7 +218,7 @@ func (s *Service) restore(snap *Snapshot) {
 		s.jobs.put(op)
 		s.observer.OperationStarted(op)
 	}
-	s.instances = make(map[string]*Instance, len(snap.Instances))
+	s.instances = newInstanceTable(len(snap.Instances))
 	for _, in := range snap.Instances {
 		// The row is not rewritten when an operation is accepted; the
 		// operation's own row carries the change.
@@ -231,7 +231,7 @@ func (s *Service) restore(snap *Snapshot) {
 	for _, op := range s.ops {
 		s.worker.schedule(op)
 	}
-	for _, in := range s.instances {
+	for in := range s.instances.all() {
 		s.worker.scheduleChange(in)
 	}
 }
@@ -311,10 +311,10 @@ func (s *Service) machineChanged(ctx context.Context, key string) {
 	})
 	defer stop()
 	s.mu.Lock()
-	in := s.instances[key]
+	in := s.instances.get(key)
 	for in != nil && (!in.Idle() || s.reserved[key]) && ctx.Err() == nil {
 		s.released.Wait()
-		in = s.instances[key]
+		in = s.instances.get(key)
 	}
 	s.mu.Unlock()
 	if in == nil || ctx.Err() != nil {
@@ -328,7 +328,7 @@ func (s *Service) machineChanged(ctx context.Context, key string) {
 func (s *Service) snapshotInstances() []*Instance {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	return slices.Collect(maps.Values(s.instances))
+	return slices.Collect(s.instances.all())
 }
 
 func (s *Service) ensureDefaultAccount(ctx context.Context) error {
@@ -465,7 +465,7 @@ func randomHex(n int) string {
 func (s *Service) FindInstanceByID(ctx context.Context, scope Scope, id string) (Instance, error) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	in := s.instances[instanceKey(scope.Cloud, id)]
+	in := s.instances.get(instanceKey(scope.Cloud, id))
 	if in == nil || (scope.Account != "" && in.Account != scope.Account) {
 		return Instance{}, notFound("instance", id)
 	}
@@ -492,7 +492,7 @@ func (s *Service) FindInstances(ctx context.Context, f InstanceFilter) ([]*Insta
 	case len(f.IDs) > 0:
 		seen := make(map[string]bool, len(f.IDs))
 		for _, id := range f.IDs {
-			in := s.instances[instanceKey(f.Cloud, id)]
+			in := s.instances.get(instanceKey(f.Cloud, id))
 			if in != nil && !seen[id] && (f.Account == "" || in.Account == f.Account) && (f.Region == "" || in.Region == f.Region) {
 				seen[id] = true
 				all = append(all, in)
@@ -504,7 +504,7 @@ func (s *Service) FindInstances(ctx context.Context, f InstanceFilter) ([]*Insta
 			all = x.items
 		}
 	default:
-		for _, in := range s.instances {
+		for in := range s.instances.all() {
 			if (f.Cloud == "" || in.Cloud == f.Cloud) && (f.Account == "" || in.Account == f.Account) && (f.Region == "" || in.Region == f.Region) {
 				all = append(all, in)
 			}
@@ -703,7 +703,7 @@ func (s *Service) createInstances(ctx context.Context, req InstanceCreate, dryRu
 				Charge: req.Charge, PeriodMonths: req.Period, Power: PowerBuilding, Protected: req.Protected,
 				CreatedAt: t.now, UpdatedAt: t.now, Attrs: req.Attrs,
 			}
-			if _, exists := s.instances[instanceKey(in.Cloud, in.ID)]; exists {
+			if s.instances.get(instanceKey(in.Cloud, in.ID)) != nil {
 				return Errorf(EINTERNAL, "instance id %s already taken", in.ID)
 			}
 			tr, _ := FindTransition(KindCreate, ModeStrict, PowerNone)
@@ -973,7 +973,7 @@ func (s *Service) SeedInstances(ctx context.Context, seeds []InstanceSeed) ([]In
 	defer s.mu.RUnlock()
 	out := make([]Instance, len(created))
 	for i, k := range created {
-		out[i] = *s.instances[k]
+		out[i] = *s.instances.get(k)
 	}
 	return out, nil
 }
@@ -1018,7 +1018,7 @@ func (s *Service) seed(t *txn, sd InstanceSeed) (*Instance, error) {
 	if power == PowerRunning {
 		in.LaunchedAt = in.CreatedAt
 	}
-	if _, exists := s.instances[instanceKey(in.Cloud, in.ID)]; exists || t.inst[instanceKey(in.Cloud, in.ID)] != nil {
+	if s.instances.get(instanceKey(in.Cloud, in.ID)) != nil || t.inst[instanceKey(in.Cloud, in.ID)] != nil {
 		return nil, &Error{Code: EINVALID, Subject: "id", ID: in.ID, Message: fmt.Sprintf("Instance %s already exists.", in.ID)}
 	}
 	if sd.Operation == nil {
@@ -1155,15 +1155,15 @@ func (s *Service) putAccount(a *Account) {
 
 func (s *Service) putInstance(in *Instance) {
 	key := instanceKey(in.Cloud, in.ID)
-	if old := s.instances[key]; old != nil && (old.Region != in.Region || old.Account != in.Account) {
+	if old := s.instances.get(key); old != nil && (old.Region != in.Region || old.Account != in.Account) {
 		s.unindex(old)
 	}
 	if in.Power == PowerDeleted {
-		delete(s.instances, key)
+		s.instances.delete(key)
 		s.unindex(in)
 		return
 	}
-	s.instances[key] = in
+	s.instances.put(key, in)
 	keys, n := indexKeys(in)
 	for _, k := range keys[:n] {
 		x := s.indexes[k]

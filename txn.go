@@ -48,7 +48,7 @@ func (t *txn) instance(cloud, id string) (*Instance, error) {
 	if t.s.reserved[key] {
 		return nil, errReserved
 	}
-	if in := t.s.instances[key]; in != nil {
+	if in := t.s.instances.get(key); in != nil {
 		return in, nil
 	}
 	return nil, notFound("instance", id)
@@ -187,7 +187,7 @@ func (t *txn) changes() *Changes {
 		// An instance whose only change is the operation now in flight
 		// needs no write: the operation's row says it all (see restore).
 		// Skipping it halves the pages an accepted operation dirties.
-		if in := t.inst[key]; !sameRecord(in, t.s.instances[key]) {
+		if in := t.inst[key]; !sameRecord(in, t.s.instances.get(key)) {
 			c.Instances = append(c.Instances, *in)
 		}
 	}
@@ -330,7 +330,7 @@ func (s *Service) checkMachines(t *txn) error {
 	added := 0
 	for key, in := range t.inst {
 		added += machineOn(in)
-		if old := s.instances[key]; old != nil {
+		if old := s.instances.get(key); old != nil {
 			added -= machineOn(old)
 		}
 	}
@@ -342,7 +342,7 @@ func (s *Service) checkMachines(t *txn) error {
 		return errReserved
 	}
 	on := added
-	for _, in := range s.instances {
+	for in := range s.instances.all() {
 		on += machineOn(in)
 	}
 	if max := l.MaxMachines(); on > max {

@@ -180,7 +180,7 @@ func (w *worker) step(ctx context.Context, e entry) {
 	op := s.ops[e.key]
 	var in *Instance
 	if op != nil {
-		in = s.instances[instanceKey(op.Cloud, op.InstanceID)]
+		in = s.instances.get(instanceKey(op.Cloud, op.InstanceID))
 	}
 	s.mu.RUnlock()
 	now := s.clock.Now()
@@ -342,7 +342,7 @@ func (s *Service) finishStep(ctx context.Context, key string, step int, stepErr 
 // startScheduledChange turns a due scheduled change into an operation.
 func (s *Service) startScheduledChange(ctx context.Context, key string) {
 	_, err := s.mutate(ctx, func(t *txn) error {
-		in := s.instances[key]
+		in := s.instances.get(key)
 		if in == nil {
 			return nil
 		}
