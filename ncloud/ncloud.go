@@ -9,9 +9,9 @@
 package ncloud
 
 import (
+	"bytes"
 	"context"
 	"errors"
-	"io"
 	"log/slog"
 	"mime"
 	"net/http"
@@ -266,7 +266,15 @@ func readParams(w http.ResponseWriter, r *http.Request) (params, error) {
 	var body string
 	ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	if r.Method == http.MethodPost && (ct == "" || ct == "application/x-www-form-urlencoded") {
-		b, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBody))
+		// Read into a reused buffer: io.ReadAll's growing slices were a
+		// sixth of what a list request allocated.
+		buf := bodies.Get().(*bytes.Buffer)
+		buf.Reset()
+		_, err := buf.ReadFrom(http.MaxBytesReader(w, r.Body, maxBody))
+		body = buf.String()
+		if buf.Cap() <= 64<<10 {
+			bodies.Put(buf)
+		}
 		var tooBig *http.MaxBytesError
 		if errors.As(err, &tooBig) {
 			return params{}, errTooBig
@@ -274,7 +282,6 @@ func readParams(w http.ResponseWriter, r *http.Request) (params, error) {
 		if err != nil {
 			return params{}, errBadReq
 		}
-		body = string(b)
 	}
 	p, err := decodeParams(r.URL.RawQuery, body)
 	if err != nil {
@@ -321,7 +328,10 @@ func (h *Handler) write(w http.ResponseWriter, f format, status int, root string
 	}
 }
 
-var buffers = sync.Pool{New: func() any { return new(buffer) }}
+var (
+	buffers = sync.Pool{New: func() any { return new(buffer) }}
+	bodies  = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+)
 
 // writeError answers an action's error as NCP's responseError, and logs
 // what is not the caller's fault.

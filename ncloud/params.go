@@ -29,6 +29,9 @@ func decodeParams(query, body string) (params, error) {
 	if err != nil {
 		return params{}, err
 	}
+	if len(vals) == 0 { // the SDK's request: a body, no query
+		return params{vals: form}, nil
+	}
 	for k, v := range form {
 		vals[k] = append(vals[k], v...)
 	}
