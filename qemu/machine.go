@@ -1,6 +1,7 @@
 package qemu
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -138,19 +139,25 @@ func (p *process) gone() bool {
 }
 
 // wait reports whether the process ends within d. It looks at the process
-// itself too, so it works on a closed Driver, which no longer watches.
+// itself, so it works on a closed Driver, which no longer watches, and it
+// does not take the end of an adopted process's QMP connection for its
+// end: QEMU closes the connection when it quits, a moment before it exits.
 func (p *process) wait(ctx context.Context, d time.Duration) bool {
 	t := time.NewTimer(d)
 	defer t.Stop()
-	tick := time.NewTicker(50 * time.Millisecond)
+	tick := time.NewTicker(20 * time.Millisecond)
 	defer tick.Stop()
+	exited := p.exited
 	for {
-		if p.gone() || (p.child == nil && !p.ours()) {
+		if p.ended() {
 			return true
 		}
 		select {
-		case <-p.exited:
-			return true
+		case <-exited:
+			if p.child != nil {
+				return true // reaped
+			}
+			exited = nil // look at the process itself from now on
 		case <-ctx.Done():
 			return false
 		case <-t.C:
@@ -158,6 +165,29 @@ func (p *process) wait(ctx context.Context, d time.Duration) bool {
 		case <-tick.C:
 		}
 	}
+}
+
+// ended reports whether p's process has ended: its pid is gone, a zombie,
+// or another process's (one in another directory). A process being torn
+// down has not ended, though /proc no longer shows its binary, which goes
+// with its memory first, nor, later, its directory: it still runs, and
+// whatever follows (removing its directory, starting another QEMU there)
+// waits for it.
+func (p *process) ended() bool {
+	if p.pid <= 0 {
+		return true
+	}
+	proc := "/proc/" + strconv.Itoa(p.pid)
+	b, err := os.ReadFile(proc + "/stat")
+	if err != nil {
+		return true
+	}
+	i := bytes.LastIndexByte(b, ')')
+	if i < 0 || i+2 >= len(b) || b[i+2] == 'Z' || b[i+2] == 'X' {
+		return true
+	}
+	cwd, err := os.Readlink(proc + "/cwd")
+	return err == nil && cwd != p.dir
 }
 
 func (p *process) markExited() { p.once.Do(func() { close(p.exited) }) }
