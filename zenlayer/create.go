@@ -120,10 +120,10 @@ func (req *createInstancesRequest) validate(cat *vmplane.Catalog) (vmplane.Insta
 	if bandwidth < 0 {
 		return out, badValue("The parameter `internetMaxBandwidthOut` must not be negative.")
 	}
+	if err := checkBandwidth(cat, req.InstanceType, bandwidth); err != nil {
+		return out, err
+	}
 	if spec := cat.FindSpec(req.InstanceType); spec != nil {
-		if limit, err := strconv.Atoi(spec.Attrs["bandwidthLimit"]); err == nil && limit > 0 && bandwidth > limit {
-			return out, errorf(http.StatusBadRequest, codeBandwidth, "The bandwidth %d Mbps exceeds the %d Mbps limit of %s.", bandwidth, limit, spec.ID)
-		}
 		if allowed := spec.Attrs["internetChargeTypes"]; allowed != "" && !slices.Contains(strings.Split(allowed, ","), req.InternetChargeType) {
 			return out, errorf(http.StatusBadRequest, codeChargeType, "The internetChargeType %s is not supported by %s.", req.InternetChargeType, spec.ID)
 		}

@@ -87,6 +87,17 @@ func TestGoldenResponses(t *testing.T) {
 		{name: "describe_instance_type_status_idle", action: "DescribeInstanceTypeStatus",
 			setup: seedOne(vmplane.InstanceSeed{Name: "app", SpecID: "c.1c2g"}),
 			req:   func(ids []string) any { return &InstanceIdRequest{InstanceId: ids[0]} }, resp: &DescribeInstanceTypeStatusResponse{}},
+		{name: "describe_instance_internet_status_wait_to_enable", action: "DescribeInstanceInternetStatus",
+			setup: func(t *testing.T, srv *vmplanetest.Server, c *sdkClient) []string {
+				ids := seedOne(vmplane.InstanceSeed{Name: "app", SpecID: "c.4c8g", Charge: vmplane.ChargePrepaid, Period: 1,
+					Attrs: map[string]string{"internetChargeType": "ByTrafficPackage", "internetMaxBandwidthOut": "100", "trafficPackageSize": "2"}})(t, srv, c)
+				c.must(t, "ModifyInstanceBandwidth", &ModifyInstanceBandwidthRequest{InstanceId: ids[0], InternetMaxBandwidthOut: 20}, &OrderResponse{})
+				return ids
+			},
+			req: func(ids []string) any { return &InstanceIdRequest{InstanceId: ids[0]} }, resp: &DescribeInstanceInternetStatusResponse{}},
+		{name: "describe_instance_internet_status_by_bandwidth", action: "DescribeInstanceInternetStatus",
+			setup: seedOne(vmplane.InstanceSeed{Name: "app", SpecID: "c.1c2g"}),
+			req:   func(ids []string) any { return &InstanceIdRequest{InstanceId: ids[0]} }, resp: &DescribeInstanceInternetStatusResponse{}},
 		{name: "error_instance_not_found", action: "TerminateInstance",
 			req: func([]string) any { return &InstanceIdRequest{InstanceId: "1779437129371222999"} }},
 		{name: "error_instance_type_not_changed", action: "ModifyInstanceType", setup: seedOne(vmplane.InstanceSeed{SpecID: "c.1c2g"}),

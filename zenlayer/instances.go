@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"net/netip"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
@@ -121,17 +120,17 @@ func (h *Handler) instanceInfo(in *vmplane.Instance, now time.Time) instanceInfo
 	v := instanceInfo{
 		InstanceID: in.ID, ZoneID: in.Zone, InstanceName: in.Name, InstanceType: in.SpecID,
 		CPUCount: in.VCPU, Memory: in.MemoryMiB / 1024, ImageID: in.ImageID,
-		InstanceChargeType:      chargeName(in.Charge),
-		InternetMaxBandwidthOut: attrInt(in, attrBandwidth, defaultBandwidth),
-		InternetChargeType:      cmpOr(in.Attr(attrInternetCharge), "ByBandwidth"),
-		SubnetID:                in.Attr(attrSubnet),
-		CreateTime:              in.CreatedAt.UTC().Format(timeLayout),
-		InstanceStatus:          instanceStatus(in),
-		SecurityGroupIDs:        []string{},
-		SystemDisk:              systemDisk{DiskID: diskID(in, 0), DiskSize: cmpOr(in.DiskGiB, defaultDiskGiB), DiskCategory: cmpOr(in.DiskType, defaultDiskCategory)},
-		DataDisks:               []dataDisk{},
-		Nic:                     nic{WanName: cmpOr(in.Attr(attrWanName), "eth0"), LanName: cmpOr(in.Attr(attrLanName), "eth1")},
-		Tags:                    tagSet{Tags: []tag{}},
+		InstanceChargeType: chargeName(in.Charge),
+
+		InternetChargeType: cmpOr(in.Attr(attrInternetCharge), "ByBandwidth"),
+		SubnetID:           in.Attr(attrSubnet),
+		CreateTime:         in.CreatedAt.UTC().Format(timeLayout),
+		InstanceStatus:     instanceStatus(in),
+		SecurityGroupIDs:   []string{},
+		SystemDisk:         systemDisk{DiskID: diskID(in, 0), DiskSize: cmpOr(in.DiskGiB, defaultDiskGiB), DiskCategory: cmpOr(in.DiskType, defaultDiskCategory)},
+		DataDisks:          []dataDisk{},
+		Nic:                nic{WanName: cmpOr(in.Attr(attrWanName), "eth0"), LanName: cmpOr(in.Attr(attrLanName), "eth1")},
+		Tags:               tagSet{Tags: []tag{}},
 	}
 	if img := cat.FindImage(in.ImageID); img != nil {
 		v.ImageName = img.Name
@@ -146,8 +145,10 @@ func (h *Handler) instanceInfo(in *vmplane.Instance, now time.Time) instanceInfo
 	if g := in.Attr(attrResourceGroup); g != "" {
 		v.ResourceGroupID, v.ResourceGroupName = g, g
 	}
+	bw, _, _ := bandwidthSetting.at(in, now, defaultBandwidth)
+	v.InternetMaxBandwidthOut = int(bw)
 	if v.InternetChargeType == "ByTrafficPackage" {
-		size, _ := strconv.ParseFloat(in.Attr(attrTraffic), 64)
+		size, _, _ := trafficSetting.at(in, now, 0)
 		v.TrafficPackageSize = &size
 	}
 	if sg := in.Attr(attrSecurityGroup); sg != "" {
@@ -205,13 +206,6 @@ func addresses(in *vmplane.Instance) (public, public6, private []string) {
 
 // diskID names an instance's disks: 0 is the system disk (UNVERIFIED format).
 func diskID(in *vmplane.Instance, n int) string { return fmt.Sprintf("disk-%s-%d", in.ID, n) }
-
-func attrInt(in *vmplane.Instance, key string, def int) int {
-	if v, err := strconv.Atoi(in.Attr(key)); err == nil {
-		return v
-	}
-	return def
-}
 
 func cmpOr[T comparable](v, def T) T {
 	var zero T

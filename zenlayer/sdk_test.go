@@ -436,3 +436,41 @@ type DescribeInstanceTypeStatusResponseParams struct {
 	ModifiedInstanceType       string `json:"modifiedInstanceType,omitempty"`
 	ModifiedInstanceTypeStatus string `json:"modifiedInstanceTypeStatus,omitempty"`
 }
+
+// The public network's orders, as the SDK's vm package declares them: the
+// status's values are pointers, which Terraform dereferences.
+type ModifyInstanceBandwidthRequest struct {
+	InstanceId              string `json:"instanceId,omitempty"`
+	InternetMaxBandwidthOut int    `json:"internetMaxBandwidthOut,omitempty"`
+}
+
+type ModifyInstanceTrafficPackageRequest struct {
+	InstanceId         string  `json:"instanceId,omitempty"`
+	TrafficPackageSize float64 `json:"trafficPackageSize,omitempty"`
+}
+
+// OrderResponse is ModifyInstanceBandwidth's and ModifyInstanceTrafficPackage's.
+type OrderResponse struct {
+	RequestId string `json:"requestId,omitempty"`
+	Response  *struct {
+		RequestId   string `json:"requestId,omitempty"`
+		OrderNumber string `json:"orderNumber,omitempty"`
+	} `json:"response"`
+}
+
+type DescribeInstanceInternetStatusResponse struct {
+	RequestId string                                        `json:"requestId,omitempty"`
+	Response  *DescribeInstanceInternetStatusResponseParams `json:"response"`
+}
+
+type DescribeInstanceInternetStatusResponseParams struct {
+	RequestId                       string   `json:"requestId,omitempty"`
+	InstanceId                      string   `json:"instanceId,omitempty"`
+	InstanceName                    string   `json:"instanceName,omitempty"`
+	InternetMaxBandwidthOut         *int     `json:"internetMaxBandwidthOut,omitempty"`
+	ModifiedInternetMaxBandwidthOut *int     `json:"modifiedInternetMaxBandwidthOut,omitempty"`
+	ModifiedBandwidthStatus         string   `json:"modifiedBandwidthStatus,omitempty"`
+	TrafficPackageSize              *float64 `json:"trafficPackageSize,omitempty"`
+	ModifiedTrafficPackageSize      *float64 `json:"modifiedTrafficPackageSize,omitempty"`
+	ModifiedTrafficPackageStatus    string   `json:"modifiedTrafficPackageStatus,omitempty"`
+}
