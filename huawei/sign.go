@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
+	"maps"
 	"net/http"
 	"slices"
 	"strings"
@@ -64,33 +65,47 @@ func parseAuthorization(h string) (authorization, error) {
 }
 
 // canonicalRequest is what the client hashed: method, path, query, signed
-// headers and body hash, one per line.
+// headers and body hash, one per line. It is built in one buffer, escaping
+// in place: it runs for every request.
 func canonicalRequest(r *http.Request, body []byte, signed []string) string {
 	var b strings.Builder
+	b.Grow(256 + len(r.URL.Path) + len(r.URL.RawQuery))
 	b.WriteString(r.Method)
 	b.WriteByte('\n')
-	b.WriteString(canonicalURI(r.URL.Path))
+	writeCanonicalURI(&b, r.URL.Path)
 	b.WriteByte('\n')
-	b.WriteString(canonicalQuery(r))
+	writeCanonicalQuery(&b, r)
 	b.WriteByte('\n')
 	for _, name := range signed {
 		values := r.Header.Values(name)
 		if name == "host" {
 			values = []string{r.Host}
 		}
-		values = slices.Clone(values)
-		slices.Sort(values)
+		if len(values) > 1 {
+			values = slices.Sorted(slices.Values(values))
+		}
 		for _, v := range values {
-			b.WriteString(name + ":" + strings.TrimSpace(v) + "\n")
+			b.WriteString(name)
+			b.WriteByte(':')
+			b.WriteString(strings.TrimSpace(v))
+			b.WriteByte('\n')
 		}
 	}
 	b.WriteByte('\n')
-	b.WriteString(strings.Join(signed, ";"))
+	for i, name := range signed {
+		if i > 0 {
+			b.WriteByte(';')
+		}
+		b.WriteString(name)
+	}
 	b.WriteByte('\n')
 	if r.Header.Get("X-Sdk-Content-Sha256") == unsignedPayload {
 		b.WriteString(unsignedPayload)
 	} else {
-		b.WriteString(hexSHA256(body))
+		sum := sha256.Sum256(body)
+		var hexSum [2 * sha256.Size]byte
+		hex.Encode(hexSum[:], sum[:])
+		b.Write(hexSum[:])
 	}
 	return b.String()
 }
@@ -98,41 +113,67 @@ func canonicalRequest(r *http.Request, body []byte, signed []string) string {
 // canonicalURI escapes each segment of the unescaped path and ends it with
 // a slash, as the SDK does.
 func canonicalURI(path string) string {
-	segs := strings.Split(path, "/")
-	for i, s := range segs {
-		segs[i] = escape(s)
+	var b strings.Builder
+	writeCanonicalURI(&b, path)
+	return b.String()
+}
+
+func writeCanonicalURI(b *strings.Builder, path string) {
+	first, slashEnd := true, false
+	for seg := range strings.SplitSeq(path, "/") {
+		if !first {
+			b.WriteByte('/')
+			slashEnd = true
+		}
+		first = false
+		if seg != "" {
+			writeEscaped(b, seg) // never ends in a slash: '/' is escaped
+			slashEnd = false
+		}
 	}
-	uri := strings.Join(segs, "/")
-	if !strings.HasSuffix(uri, "/") {
-		uri += "/"
+	if !slashEnd {
+		b.WriteByte('/')
 	}
-	return uri
 }
 
 // canonicalQuery re-encodes the parsed query with keys and values sorted:
 // the client signed its parameters, not the bytes it put on the wire.
 func canonicalQuery(r *http.Request) string {
-	q := r.URL.Query()
-	keys := make([]string, 0, len(q))
-	for k := range q {
-		keys = append(keys, k)
+	var b strings.Builder
+	writeCanonicalQuery(&b, r)
+	return b.String()
+}
+
+func writeCanonicalQuery(b *strings.Builder, r *http.Request) {
+	if r.URL.RawQuery == "" {
+		return
 	}
-	slices.Sort(keys)
-	var pairs []string
-	for _, k := range keys {
-		values := slices.Clone(q[k])
-		slices.Sort(values)
-		for _, v := range values {
-			pairs = append(pairs, escape(k)+"="+escape(v))
+	q := r.URL.Query()
+	for i, k := range slices.Sorted(maps.Keys(q)) {
+		values := q[k]
+		if len(values) > 1 {
+			values = slices.Sorted(slices.Values(values))
+		}
+		for j, v := range values {
+			if i > 0 || j > 0 {
+				b.WriteByte('&')
+			}
+			writeEscaped(b, k)
+			b.WriteByte('=')
+			writeEscaped(b, v)
 		}
 	}
-	return strings.Join(pairs, "&")
 }
 
 // escape percent-encodes everything but A-Z a-z 0-9 - _ . ~, upper-case hex.
 func escape(s string) string {
-	const hexDigits = "0123456789ABCDEF"
 	var b strings.Builder
+	writeEscaped(&b, s)
+	return b.String()
+}
+
+func writeEscaped(b *strings.Builder, s string) {
+	const hexDigits = "0123456789ABCDEF"
 	for i := 0; i < len(s); i++ {
 		c := s[i]
 		if 'A' <= c && c <= 'Z' || 'a' <= c && c <= 'z' || '0' <= c && c <= '9' || c == '-' || c == '_' || c == '.' || c == '~' {
@@ -143,7 +184,6 @@ func escape(s string) string {
 		b.WriteByte(hexDigits[c>>4])
 		b.WriteByte(hexDigits[c&15])
 	}
-	return b.String()
 }
 
 // Sign signs r with its body as the official Go SDK does: it sets
