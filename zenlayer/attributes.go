@@ -70,10 +70,18 @@ func (h *Handler) checkOutOfBin(c *call, ids []string) error {
 		if err != nil {
 			return err
 		}
-		if in.Power == vmplane.PowerRecycled {
-			return &vmplane.Error{Code: vmplane.ESTATE, ID: id, State: in.Power,
-				Message: fmt.Sprintf("Instance %s is in the recycle bin.", id)}
+		if err := outOfBin(&in); err != nil {
+			return err
 		}
+	}
+	return nil
+}
+
+// outOfBin refuses an instance in the recycle bin.
+func outOfBin(in *vmplane.Instance) error {
+	if in.Power == vmplane.PowerRecycled {
+		return &vmplane.Error{Code: vmplane.ESTATE, ID: in.ID, State: in.Power,
+			Message: fmt.Sprintf("Instance %s is in the recycle bin.", in.ID)}
 	}
 	return nil
 }

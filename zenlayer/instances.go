@@ -117,20 +117,21 @@ type instanceInfo struct {
 
 func (h *Handler) instanceInfo(in *vmplane.Instance, now time.Time) instanceInfo {
 	cat := h.svc.Catalog(CloudName)
+	bw, _, _ := bandwidthSetting.at(in, now, defaultBandwidth)
 	v := instanceInfo{
 		InstanceID: in.ID, ZoneID: in.Zone, InstanceName: in.Name, InstanceType: in.SpecID,
 		CPUCount: in.VCPU, Memory: in.MemoryMiB / 1024, ImageID: in.ImageID,
-		InstanceChargeType: chargeName(in.Charge),
-
-		InternetChargeType: cmpOr(in.Attr(attrInternetCharge), "ByBandwidth"),
-		SubnetID:           in.Attr(attrSubnet),
-		CreateTime:         in.CreatedAt.UTC().Format(timeLayout),
-		InstanceStatus:     instanceStatus(in),
-		SecurityGroupIDs:   []string{},
-		SystemDisk:         systemDisk{DiskID: diskID(in, 0), DiskSize: cmpOr(in.DiskGiB, defaultDiskGiB), DiskCategory: cmpOr(in.DiskType, defaultDiskCategory)},
-		DataDisks:          []dataDisk{},
-		Nic:                nic{WanName: cmpOr(in.Attr(attrWanName), "eth0"), LanName: cmpOr(in.Attr(attrLanName), "eth1")},
-		Tags:               tagSet{Tags: []tag{}},
+		InstanceChargeType:      chargeName(in.Charge),
+		InternetMaxBandwidthOut: int(bw),
+		InternetChargeType:      cmpOr(in.Attr(attrInternetCharge), "ByBandwidth"),
+		SubnetID:                in.Attr(attrSubnet),
+		CreateTime:              in.CreatedAt.UTC().Format(timeLayout),
+		InstanceStatus:          instanceStatus(in),
+		SecurityGroupIDs:        []string{},
+		SystemDisk:              systemDisk{DiskID: diskID(in, 0), DiskSize: cmpOr(in.DiskGiB, defaultDiskGiB), DiskCategory: cmpOr(in.DiskType, defaultDiskCategory)},
+		DataDisks:               []dataDisk{},
+		Nic:                     nic{WanName: cmpOr(in.Attr(attrWanName), "eth0"), LanName: cmpOr(in.Attr(attrLanName), "eth1")},
+		Tags:                    tagSet{Tags: []tag{}},
 	}
 	if img := cat.FindImage(in.ImageID); img != nil {
 		v.ImageName = img.Name
@@ -145,8 +146,6 @@ func (h *Handler) instanceInfo(in *vmplane.Instance, now time.Time) instanceInfo
 	if g := in.Attr(attrResourceGroup); g != "" {
 		v.ResourceGroupID, v.ResourceGroupName = g, g
 	}
-	bw, _, _ := bandwidthSetting.at(in, now, defaultBandwidth)
-	v.InternetMaxBandwidthOut = int(bw)
 	if v.InternetChargeType == "ByTrafficPackage" {
 		size, _, _ := trafficSetting.at(in, now, 0)
 		v.TrafficPackageSize = &size

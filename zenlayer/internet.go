@@ -65,7 +65,7 @@ func formatFloat(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) 
 // set orders the setting to value on in: at once, or at the end of the
 // billing cycle for a PREPAID decrease.
 func (h *Handler) set(c *call, in *vmplane.Instance, s internetSetting, value, def float64) (*orderResponse, error) {
-	if err := h.checkOutOfBin(c, []string{in.ID}); err != nil {
+	if err := outOfBin(in); err != nil {
 		return nil, err
 	}
 	now := h.svc.Now()
@@ -110,6 +110,8 @@ func checkBandwidth(cat *vmplane.Catalog, specID string, bw int) error {
 	return nil
 }
 
+// orderResponse answers an action that places an order: a type or network
+// change.
 type orderResponse struct {
 	reply
 	OrderNumber string `json:"orderNumber"`

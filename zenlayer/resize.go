@@ -11,11 +11,6 @@ type modifyInstanceTypeRequest struct {
 	InstanceTypeID string `json:"instanceTypeId"`
 }
 
-type modifyInstanceTypeResponse struct {
-	reply
-	OrderNumber string `json:"orderNumber"`
-}
-
 // modifyInstanceType changes an instance's type. POSTPAID instances and
 // PREPAID upgrades change at once (the instance keeps its status while the
 // change is Processing); a PREPAID downgrade waits for the end of the
@@ -23,7 +18,7 @@ type modifyInstanceTypeResponse struct {
 // returns an order number: the change's job. The checks, and their order,
 // are the core's (Validate/Submit): instance, state, operation in flight,
 // type, same type, scheduled change, zone, series.
-func (h *Handler) modifyInstanceType(c *call, req *modifyInstanceTypeRequest) (*modifyInstanceTypeResponse, error) {
+func (h *Handler) modifyInstanceType(c *call, req *modifyInstanceTypeRequest) (*orderResponse, error) {
 	if req.InstanceID == "" {
 		return nil, missing("instanceId")
 	}
@@ -41,7 +36,7 @@ func (h *Handler) modifyInstanceType(c *call, req *modifyInstanceTypeRequest) (*
 		if err != nil {
 			return nil, err
 		}
-		return &modifyInstanceTypeResponse{OrderNumber: job.ID}, nil
+		return &orderResponse{OrderNumber: job.ID}, nil
 	}
 	if err := h.svc.Validate(c.ctx, resize); err != nil {
 		return nil, err
@@ -50,7 +45,7 @@ func (h *Handler) modifyInstanceType(c *call, req *modifyInstanceTypeRequest) (*
 	if err != nil {
 		return nil, err
 	}
-	return &modifyInstanceTypeResponse{OrderNumber: n.Scheduled.Order}, nil
+	return &orderResponse{OrderNumber: n.Scheduled.Order}, nil
 }
 
 // downgrade reports whether changing in to specID is a PREPAID downgrade.
