@@ -81,12 +81,17 @@ func NewHandler(cfg Config) *Handler {
 		})
 	}
 	// Go's profiles of the running server, for `go tool pprof`: CPU at
-	// debug/pprof/profile?seconds=N, and heap, allocs, goroutine, mutex, ...
+	// debug/pprof/profile?seconds=N, and heap, allocs, goroutine, mutex, ...;
+	// an execution trace, for `go tool trace`, at debug/pprof/trace?seconds=N
+	// (where a latency's tail is spent: collections, scheduling, waits).
 	h.mux.HandleFunc("GET "+Prefix+"debug/pprof/{name}", func(w http.ResponseWriter, r *http.Request) {
 		access.From(r.Context()).Code = "ok"
-		if name := r.PathValue("name"); name == "profile" {
+		switch name := r.PathValue("name"); name {
+		case "profile":
 			pprof.Profile(w, r)
-		} else {
+		case "trace":
+			pprof.Trace(w, r)
+		default:
 			pprof.Handler(name).ServeHTTP(w, r)
 		}
 	})

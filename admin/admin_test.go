@@ -1,6 +1,7 @@
 package admin_test
 
 import (
+	"bytes"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -215,7 +216,7 @@ func TestUnknownAdminPathIsAJSONError(t *testing.T) {
 }
 
 // The server's Go profiles are served to admins only: a heap profile
-// `go tool pprof` reads, and nothing without the token.
+// `go tool pprof` reads, an execution trace, and nothing without the token.
 func TestProfilesAreServedToAdmins(t *testing.T) {
 	srv := vmplanetest.NewServer(t, vmplanetest.Options{AdminToken: "s3cret"})
 	get := func(path string, token string) (*http.Response, []byte) {
@@ -238,6 +239,11 @@ func TestProfilesAreServedToAdmins(t *testing.T) {
 	// A profile is gzipped protocol buffers.
 	if resp.StatusCode != 200 || len(data) < 2 || data[0] != 0x1f || data[1] != 0x8b {
 		t.Fatalf("heap profile: %s, %d bytes", resp.Status, len(data))
+	}
+	// An execution trace starts with Go's trace header.
+	resp, data = get("debug/pprof/trace?seconds=0.05", "s3cret")
+	if resp.StatusCode != 200 || !bytes.HasPrefix(data, []byte("go 1.")) {
+		t.Fatalf("execution trace: %s, %q", resp.Status, data[:min(len(data), 16)])
 	}
 	if resp, _ := get("debug/pprof/nosuchprofile", "s3cret"); resp.StatusCode != http.StatusNotFound {
 		t.Fatalf("an unknown profile: %s", resp.Status)

@@ -144,6 +144,12 @@ func Run(ctx context.Context, cfg Config) (rep *Report, err error) {
 	if err := cfg.defaults(); err != nil {
 		return nil, err
 	}
+	if cfg.ProfileDir != "" {
+		// Now, not when the first profile is due, after the seeding.
+		if err := os.MkdirAll(cfg.ProfileDir, 0o755); err != nil {
+			return nil, err
+		}
+	}
 	rep = &Report{Machine: ReadMachine(), Instances: cfg.Instances, Clients: cfg.Clients, Rate: cfg.Rate, Duration: cfg.Duration, Warmup: cfg.Warmup}
 	logf := func(format string, args ...any) { fmt.Fprintf(cfg.Log, format+"\n", args...) }
 

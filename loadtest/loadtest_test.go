@@ -83,11 +83,11 @@ func TestLookupKeepsOrderAndRefusesUnknownNames(t *testing.T) {
 	}
 }
 
-// With a profile directory, each workload leaves the server's CPU profile
-// of its measurement and a heap profile.
+// With a profile directory, created if missing, each workload leaves the
+// server's CPU profile of its measurement and a heap profile.
 func TestRunProfilesTheServer(t *testing.T) {
 	srv := vmplanetest.NewServer(t, vmplanetest.Options{})
-	dir := t.TempDir()
+	dir := filepath.Join(t.TempDir(), "profiles", "today")
 	w, err := Lookup([]string{"huawei-show"})
 	if err != nil {
 		t.Fatal(err)
