@@ -9,6 +9,7 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"embed"
 	"errors"
 	"fmt"
@@ -90,11 +91,6 @@ func Open(ctx context.Context, file string) (*DB, error) {
 		db.read.Close()
 		return nil, fmt.Errorf("migrate %s: %w", file, err)
 	}
-	if err := db.stmts.prepare(ctx, write); err != nil {
-		db.write.Close()
-		db.read.Close()
-		return nil, err
-	}
 	go db.commitLoop()
 	return db, nil
 }
@@ -113,8 +109,11 @@ func (db *DB) Pragma(ctx context.Context, name string) (string, error) {
 func (db *DB) Close() error {
 	db.closing.Do(func() { close(db.stop) })
 	<-db.done
-	db.stmts.close()
-	return errors.Join(db.read.Close(), db.write.Close())
+	err := db.raw(context.Background(), func(conn any) error {
+		db.stmts.release(conn)
+		return nil
+	})
+	return errors.Join(err, db.read.Close(), db.write.Close())
 }
 
 // migrate runs, each in its own transaction, the embedded migrations newer
@@ -223,23 +222,39 @@ func (db *DB) commitBatch(batch []*commit) {
 
 func (db *DB) commitTx(batch []*commit) error {
 	ctx := context.Background()
-	tx, err := db.write.BeginTx(ctx, nil)
+	return db.raw(ctx, func(conn any) error {
+		if err := db.stmts.on(ctx, conn); err != nil {
+			return err
+		}
+		tx, err := conn.(driver.ConnBeginTx).BeginTx(ctx, driver.TxOptions{})
+		if err != nil {
+			return err
+		}
+		var seq int64
+		for _, c := range batch {
+			if err := db.stmts.apply(ctx, c.changes); err != nil {
+				tx.Rollback()
+				return formatError(err)
+			}
+			seq = max(seq, c.changes.Seq)
+		}
+		if err := db.stmts.putSeqAtLeast(ctx, seq); err != nil {
+			tx.Rollback()
+			return err
+		}
+		return tx.Commit()
+	})
+}
+
+// raw runs f with the write connection's driver connection, held for f
+// alone.
+func (db *DB) raw(ctx context.Context, f func(conn any) error) error {
+	c, err := db.write.Conn(ctx)
 	if err != nil {
 		return err
 	}
-	var seq int64
-	for _, c := range batch {
-		if err := db.stmts.apply(ctx, tx, c.changes); err != nil {
-			tx.Rollback()
-			return formatError(err)
-		}
-		seq = max(seq, c.changes.Seq)
-	}
-	if err := db.stmts.putSeqAtLeast(ctx, tx, seq); err != nil {
-		tx.Rollback()
-		return err
-	}
-	return tx.Commit()
+	defer c.Close()
+	return c.Raw(f)
 }
 
 // formatError maps a constraint violation to the domain error it stands for.

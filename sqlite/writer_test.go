@@ -1,0 +1,52 @@
+package sqlite
+
+import (
+	"context"
+	"path/filepath"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/vmplane/vmplane"
+)
+
+// The commit loop runs its statements on the driver's connection itself;
+// when database/sql replaces that connection, the statements are prepared
+// again on the new one, and commits go on landing.
+func TestCommitsOutliveTheWriteConnection(t *testing.T) {
+	ctx := context.Background()
+	db, err := Open(ctx, filepath.Join(t.TempDir(), "db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	at := time.Date(2025, 6, 11, 8, 0, 0, 0, time.UTC)
+	commitInstance := func(seq int64) {
+		t.Helper()
+		in := vmplane.Instance{ID: "i" + strconv.FormatInt(seq, 10), Seq: seq, Cloud: "test", Account: "default", Name: "n",
+			Power: vmplane.PowerRunning, CreatedAt: at, UpdatedAt: at}
+		c := &vmplane.Changes{Instances: []vmplane.Instance{in}, Seq: seq}
+		if seq == 1 {
+			c.Accounts = []vmplane.Account{{ID: "default", ProjectID: "p", CreatedAt: at}}
+		}
+		if err := db.Commit(ctx, c); err != nil {
+			t.Fatalf("commit %d: %v", seq, err)
+		}
+	}
+	commitInstance(1)
+	first := db.stmts.conn
+	// Every connection is now past its lifetime: the pool closes the one
+	// the loop used and opens another for the next commit.
+	db.write.SetConnMaxLifetime(time.Nanosecond)
+	commitInstance(2)
+	if db.stmts.conn == first {
+		t.Fatal("the second commit ran on the first connection: the test replaced nothing")
+	}
+	snap, err := db.Load(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(snap.Instances) != 2 {
+		t.Fatalf("instances after the connection changed: %d, want 2", len(snap.Instances))
+	}
+}
