@@ -29,6 +29,8 @@ func Run(t *testing.T, o Opener) {
 		"SequenceOnlyGrows":                          testSeq,
 		"SettingsAndReset":                           testSettingsReset,
 		"FindOperationsFilters":                      testFind,
+		"ResourcesRoundTripAndDelete":                testResources,
+		"OneInstancePerCloudAndID":                   testOneInstancePerID,
 	} {
 		t.Run(name, func(t *testing.T) { test(t, o) })
 	}
@@ -129,6 +131,26 @@ func testOneRunning(t *testing.T, o Opener) {
 	first := operation("op1", "i1", 2)
 	first.State, first.FinishedAt = vmplane.OpSucceeded, t0
 	commit(t, s, &vmplane.Changes{Operations: []vmplane.Operation{first, operation("op2", "i1", 3)}})
+}
+
+// An instance is one row however often it changes; one seeded again with
+// the id of a deleted one (a new sequence number) takes its place.
+func testOneInstancePerID(t *testing.T, o Opener) {
+	s := o.Open(t)
+	in := instance("i1", 1)
+	commit(t, s, &vmplane.Changes{Accounts: []vmplane.Account{account("a")}, Instances: []vmplane.Instance{in}})
+	in.Name = "renamed"
+	commit(t, s, &vmplane.Changes{Instances: []vmplane.Instance{in}})
+	if snap := load(t, s); len(snap.Instances) != 1 || !reflect.DeepEqual(*snap.Instances[0], in) {
+		t.Fatalf("after a change: %+v", snap.Instances)
+	}
+	in.Power = vmplane.PowerDeleted
+	commit(t, s, &vmplane.Changes{Instances: []vmplane.Instance{in}})
+	again := instance("i1", 7)
+	commit(t, s, &vmplane.Changes{Instances: []vmplane.Instance{again}})
+	if snap := load(t, s); len(snap.Instances) != 1 || !reflect.DeepEqual(*snap.Instances[0], again) {
+		t.Fatalf("after the id was used again: %+v", snap.Instances)
+	}
 }
 
 func testConcurrent(t *testing.T, o Opener) {
