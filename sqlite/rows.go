@@ -41,6 +41,7 @@ func (s *statements) on(ctx context.Context, conn any) error {
 	if !ok {
 		return fmt.Errorf("sqlite: driver connection %T cannot prepare with a context", conn)
 	}
+	s.conn = conn
 	var err error
 	prep := func(q string) driver.Stmt {
 		if err != nil {
@@ -74,11 +75,9 @@ func (s *statements) on(ctx context.Context, conn any) error {
 	s.putSeq = prep(`INSERT INTO settings (key, value) VALUES ('seq', ?)
 		ON CONFLICT (key) DO UPDATE SET value = max(CAST(value AS INTEGER), CAST(excluded.value AS INTEGER))`)
 	if err != nil {
-		s.close()
-		return err
+		s.release(conn)
 	}
-	s.conn = conn
-	return nil
+	return err
 }
 
 // release closes the statements if they were prepared on conn, and only
@@ -87,15 +86,10 @@ func (s *statements) on(ctx context.Context, conn any) error {
 // driver.
 func (s *statements) release(conn any) {
 	if s.conn == conn {
-		s.close()
-	}
-	*s = statements{}
-}
-
-func (s *statements) close() {
-	for _, st := range []driver.Stmt{s.putAccount, s.deleteKeys, s.putKey, s.putInstance, s.putOperation, s.putSeq, s.putResource, s.deleteResource} {
-		if st != nil {
-			st.Close()
+		for _, st := range []driver.Stmt{s.putAccount, s.deleteKeys, s.putKey, s.putInstance, s.putOperation, s.putSeq, s.putResource, s.deleteResource} {
+			if st != nil {
+				st.Close()
+			}
 		}
 	}
 	*s = statements{}
