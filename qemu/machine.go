@@ -209,6 +209,62 @@ func (p *process) command(ctx context.Context, name string) error {
 	return c.Execute(ctx, name, nil, nil)
 }
 
+// inspect says what QEMU reports about a guest, for a log line about one
+// that did not boot: its run state and each vCPU's instruction pointer,
+// which tell a guest that hangs (the same RIPs twice) from one that is slow.
+func (p *process) inspect(ctx context.Context) string {
+	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	c := p.qmp()
+	for tick := time.NewTicker(20 * time.Millisecond); c == nil; c = p.qmp() {
+		select {
+		case <-ctx.Done():
+			tick.Stop()
+			return "qmp not connected"
+		case <-tick.C:
+		}
+	}
+	var status struct {
+		Status string `json:"status"`
+	}
+	if err := c.Execute(ctx, "query-status", nil, &status); err != nil {
+		return err.Error()
+	}
+	var regs string
+	err := c.Execute(ctx, "human-monitor-command", map[string]string{"command-line": "info registers -a"}, &regs)
+	if err != nil {
+		return "status=" + status.Status + " " + err.Error()
+	}
+	return "status=" + status.Status + " " + strings.Join(instructionPointers(regs), " ")
+}
+
+// instructionPointers picks each CPU's instruction pointer (RIP, or EIP
+// before the guest is in long mode) and halt flag out of "info registers -a".
+func instructionPointers(regs string) []string {
+	var out []string
+	cpu := ""
+	for _, line := range strings.Split(regs, "\n") {
+		line = strings.TrimSpace(line)
+		if strings.HasPrefix(line, "CPU#") {
+			cpu = line
+			continue
+		}
+		var ip, hlt string
+		for _, f := range strings.Fields(line) {
+			switch {
+			case strings.HasPrefix(f, "RIP="), strings.HasPrefix(f, "EIP="):
+				ip = f
+			case strings.HasPrefix(f, "HLT="):
+				hlt = f
+			}
+		}
+		if ip != "" {
+			out = append(out, strings.TrimSpace(cpu+" "+ip+" "+hlt))
+		}
+	}
+	return out
+}
+
 // kill sends SIGKILL, to a process that is still the one we know.
 func (p *process) kill() error {
 	if p.child != nil {

@@ -459,7 +459,8 @@ func (d *Driver) waitBoot(ctx context.Context, m *machine, p *process) error {
 		}
 		r := m.record()
 		if time.Since(r.LaunchedAt) > d.cfg.BootTimeout {
-			d.log.Error("boot timed out; killing QEMU", "machine", m.key, "pid", p.pid, "timeout", d.cfg.BootTimeout)
+			d.log.Error("boot timed out; killing QEMU", "machine", m.key, "pid", p.pid, "timeout", d.cfg.BootTimeout,
+				"guest", p.inspect(ctx), "console", tail(m.path(consoleFile)), "qemu_log", tail(m.path(logFile)))
 			p.kill()
 			return &vmplane.Error{Code: vmplane.EINTERNAL, Message: "The virtual machine did not boot in time."}
 		}

@@ -274,6 +274,27 @@ func TestMachineLimitRefusesABootBeyondIt(t *testing.T) {
 	}
 }
 
+func TestABootThatTimesOutIsLoggedWithWhatTheGuestWasDoing(t *testing.T) {
+	t.Parallel()
+	// No guest boots in a nanosecond: the first look at it times out.
+	d, logs := newDriver(t, "", func(c *qemu.Config) { c.BootTimeout = time.Nanosecond })
+	err := drive(t, "power on", d.PowerOn, vmplane.Machine{Key: "test/slow", VCPU: 2, MemoryMiB: 512, Step: "op1/1"})
+	if e, ok := vmplane.AsError(err); !ok || e.Code != vmplane.EINTERNAL {
+		t.Fatalf("power on past the boot timeout: %v, want EINTERNAL", err)
+	}
+	var line string
+	for _, l := range strings.Split(logs.String(), "\n") {
+		if strings.Contains(l, "boot timed out") {
+			line = l
+		}
+	}
+	// What tells a hung guest from a slow one: QEMU's run state and where
+	// each of the two vCPUs is.
+	if !strings.Contains(line, "status=running") || strings.Count(line, "IP=") != 2 || !strings.Contains(line, "CPU#1") || !strings.Contains(line, "console=") {
+		t.Errorf("boot time-out logged as %q; want QEMU's status, two vCPUs' instruction pointers and the console", line)
+	}
+}
+
 func TestNewRefusesAMissingGuest(t *testing.T) {
 	qemutest.Need(t)
 	_, err := qemu.New(context.Background(), qemu.Config{Dir: t.TempDir(), Guest: t.TempDir(), Accel: qemu.AccelTCG})
