@@ -231,7 +231,7 @@ func writeBody(w http.ResponseWriter, status int, v any) {
 	}()
 	enc := json.NewEncoder(buf)
 	enc.SetEscapeHTML(false)
-	body := buf.Bytes()
+	var body []byte
 	if err := enc.Encode(v); err == nil {
 		body = bytes.TrimSuffix(buf.Bytes(), []byte("\n"))
 	} else {

@@ -110,14 +110,8 @@ func canonicalRequest(r *http.Request, body []byte, signed []string) string {
 	return b.String()
 }
 
-// canonicalURI escapes each segment of the unescaped path and ends it with
-// a slash, as the SDK does.
-func canonicalURI(path string) string {
-	var b strings.Builder
-	writeCanonicalURI(&b, path)
-	return b.String()
-}
-
+// writeCanonicalURI escapes each segment of the unescaped path and ends it
+// with a slash, as the SDK does.
 func writeCanonicalURI(b *strings.Builder, path string) {
 	first, slashEnd := true, false
 	for seg := range strings.SplitSeq(path, "/") {
