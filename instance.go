@@ -63,11 +63,12 @@ type Instance struct {
 	Zone      string `json:"zone,omitempty"`
 
 	Charge ChargeType `json:"charge"`
-	// PeriodMonths is the billing cycle of a prepaid instance.
-	PeriodMonths int `json:"periodMonths,omitempty"`
-
-	Power     PowerState `json:"power"`
-	Protected bool       `json:"protected,omitempty"`
+	Power  PowerState `json:"power"`
+	// PeriodMonths is the billing cycle of a prepaid instance. An int32
+	// beside a bool: the two share a word, which keeps an Instance in a
+	// smaller allocation class (TestInstanceFitsItsAllocationClass).
+	PeriodMonths int32 `json:"periodMonths,omitempty"`
+	Protected    bool  `json:"protected,omitempty"`
 
 	CreatedAt  time.Time `json:"createdAt"`
 	LaunchedAt time.Time `json:"launchedAt,omitzero"` // last completed power-on: the start of uptime
@@ -101,7 +102,7 @@ func (in *Instance) CycleEnd(t time.Time) time.Time {
 	}
 	end := in.CreatedAt
 	for n := 1; !end.After(t); n++ {
-		end = in.CreatedAt.AddDate(0, n*in.PeriodMonths, 0)
+		end = in.CreatedAt.AddDate(0, n*int(in.PeriodMonths), 0)
 	}
 	return end
 }
@@ -161,7 +162,7 @@ type InstanceCreate struct {
 	DiskType  string
 	DiskGiB   int
 	Charge    ChargeType
-	Period    int // months, for prepaid
+	Period    int32 // months, for prepaid
 	Protected bool
 	Attrs     map[string]string
 }
@@ -178,7 +179,7 @@ type InstanceSeed struct {
 	DiskType  string            `json:"diskType,omitempty"`
 	DiskGiB   int               `json:"diskGiB,omitempty"`
 	Charge    ChargeType        `json:"charge,omitempty"`
-	Period    int               `json:"periodMonths,omitempty"`
+	Period    int32             `json:"periodMonths,omitempty"`
 	Power     PowerState        `json:"power,omitempty"` // running when empty
 	Protected bool              `json:"protected,omitempty"`
 	CreatedAt time.Time         `json:"createdAt,omitzero"`

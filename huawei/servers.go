@@ -333,7 +333,7 @@ func chargeOf(s *serverCreate, out *vmplane.InstanceCreate) error {
 		if months == 0 || ext.PeriodNum < 1 || ext.PeriodNum > limit {
 			return invalidParam("A yearly/monthly ECS needs periodType month (periodNum 1 to 9) or year (periodNum 1 to 3).")
 		}
-		out.Period = months * ext.PeriodNum
+		out.Period = int32(months * ext.PeriodNum) // at most 36
 	default:
 		return invalidParam("Invalid chargingMode [%s].", mode)
 	}

@@ -188,7 +188,7 @@ func decodeInstance(b []byte, in *vmplane.Instance, intern *interner) error {
 	in.ID, in.Cloud, in.Account, in.Name = r.string(), r.shared(), r.shared(), r.string()
 	in.SpecID, in.DiskType, in.ImageID, in.Region, in.Zone = r.shared(), r.shared(), r.shared(), r.shared(), r.shared()
 	in.Charge, in.Power = vmplane.ChargeType(r.shared()), vmplane.PowerState(r.shared())
-	in.Seq, in.VCPU, in.MemoryMiB, in.DiskGiB, in.PeriodMonths = r.varint(), r.int(), r.int(), r.int(), r.int()
+	in.Seq, in.VCPU, in.MemoryMiB, in.DiskGiB, in.PeriodMonths = r.varint(), r.int(), r.int(), r.int(), int32(r.varint())
 	in.Protected = r.bool()
 	in.CreatedAt, in.LaunchedAt, in.UpdatedAt = r.time(), r.time(), r.time()
 	if r.bool() {

@@ -91,7 +91,7 @@ func (req *createInstancesRequest) validate(cat *vmplane.Catalog) (vmplane.Insta
 		if p := req.InstanceChargePrepaid.Period; p < 1 || p > 36 {
 			return out, badValue("The parameter `instanceChargePrepaid.period` must be between 1 and 36 months.")
 		}
-		out.Period = req.InstanceChargePrepaid.Period
+		out.Period = int32(req.InstanceChargePrepaid.Period) // 1 to 36, checked above
 	}
 	if !slices.Contains(internetChargeTypes, req.InternetChargeType) {
 		return out, badValue("The parameter `internetChargeType` must be one of %s.", strings.Join(internetChargeTypes, ", "))

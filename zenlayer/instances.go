@@ -137,7 +137,7 @@ func (h *Handler) instanceInfo(in *vmplane.Instance, now time.Time) instanceInfo
 		v.ImageName = img.Name
 	}
 	if in.Charge == vmplane.ChargePrepaid {
-		period := max(in.PeriodMonths, 1)
+		period := max(int(in.PeriodMonths), 1)
 		exp := cycleEnd(in, now).UTC().Format(timeLayout)
 		v.Period, v.ExpiredTime = &period, &exp
 	}
