@@ -11,19 +11,22 @@ import (
 // gcBudget is the heap growth the collector allows between collections,
 // whatever the live heap: vmplane keeps all of its state in memory, and
 // Go's default (a heap twice its live data) would double a large fleet's
-// footprint (a million instances: some 480 MB live, 1.2 GB resident),
-// while collecting a small one far more often than its memory needs.
-const gcBudget = 256 << 20
+// footprint (a million instances: some 450 MB live, 1.2 GB resident),
+// while collecting a small one far more often than its memory needs. With
+// a million instances, 256 MiB (and a floor of half the live data) peaked
+// at 893-931 MiB resident while seeding, 192 MiB at 845-855; the CPU a
+// request costs did not move beyond the runs' noise (BENCHMARKS.md).
+const gcBudget = 192 << 20
 
 // gcPercent is the GOGC vmplane runs with for live bytes of live heap: the
-// heap grows by gcBudget between collections, but by half the live data at
-// least, and four times at most. A collection costs the live data's worth
-// of work, whatever the headroom; fewer of them is CPU saved.
+// heap grows by gcBudget between collections, but by a quarter of the live
+// data at least, and four times at most. A collection costs the live
+// data's worth of work, whatever the headroom; fewer of them is CPU saved.
 func gcPercent(live uint64) int {
 	if live == 0 {
 		return 400
 	}
-	return int(min(max(100*gcBudget/live, 50), 400))
+	return int(min(max(100*gcBudget/live, 25), 400))
 }
 
 // TuneGC sets the collector's GOGC from the live heap, once a second, until
