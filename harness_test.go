@@ -44,6 +44,7 @@ type harness struct {
 	clock  *clock.Virtual
 	driver vmplane.Driver
 	path   string
+	wrap   func(vmplane.Store) vmplane.Store
 }
 
 type harnessOptions struct {
@@ -52,6 +53,8 @@ type harnessOptions struct {
 	instant bool
 	path    string
 	clock   *clock.Virtual
+	// wrap, if set, stands between the service and its SQLite store.
+	wrap func(vmplane.Store) vmplane.Store
 }
 
 func newHarness(t testing.TB, o harnessOptions) *harness {
@@ -69,7 +72,7 @@ func newHarness(t testing.TB, o harnessOptions) *harness {
 	if o.instant {
 		scale = 0
 	}
-	h := &harness{t: t, clock: o.clock, driver: o.driver, path: o.path}
+	h := &harness{t: t, clock: o.clock, driver: o.driver, path: o.path, wrap: o.wrap}
 	h.open(scale)
 	t.Cleanup(h.close)
 	return h
@@ -82,8 +85,12 @@ func (h *harness) open(scale float64) {
 	if err != nil {
 		h.t.Fatal(err)
 	}
+	var store vmplane.Store = db
+	if h.wrap != nil {
+		store = h.wrap(db)
+	}
 	svc, err := vmplane.Open(ctx, vmplane.Config{
-		Store: db, Driver: h.driver, Clock: h.clock, TimeScale: scale,
+		Store: store, Driver: h.driver, Clock: h.clock, TimeScale: scale,
 		Clouds: []*vmplane.Cloud{{Name: testCloud, Catalog: testCatalog()}},
 	})
 	if err != nil {
