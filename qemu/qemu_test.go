@@ -274,24 +274,36 @@ func TestMachineLimitRefusesABootBeyondIt(t *testing.T) {
 	}
 }
 
-func TestABootThatTimesOutIsLoggedWithWhatTheGuestWasDoing(t *testing.T) {
+func TestABootThatTimesOutIsLaunchedAgainThenFailsSayingWhatTheGuestWasDoing(t *testing.T) {
 	t.Parallel()
-	// No guest boots in a nanosecond: the first look at it times out.
+	// No guest boots in a nanosecond: each launch times out at once.
 	d, logs := newDriver(t, "", func(c *qemu.Config) { c.BootTimeout = time.Nanosecond })
 	err := drive(t, "power on", d.PowerOn, vmplane.Machine{Key: "test/slow", VCPU: 2, MemoryMiB: 512, Step: "op1/1"})
 	if e, ok := vmplane.AsError(err); !ok || e.Code != vmplane.EINTERNAL {
 		t.Fatalf("power on past the boot timeout: %v, want EINTERNAL", err)
 	}
-	var line string
-	for _, l := range strings.Split(logs.String(), "\n") {
+	log := logs.String()
+	if n := strings.Count(log, "machine starting"); n != 2 {
+		t.Errorf("QEMU launched %d times, want 2 (the second after the first timed out)", n)
+	}
+	var timeouts []string
+	for _, l := range strings.Split(log, "\n") {
 		if strings.Contains(l, "boot timed out") {
-			line = l
+			timeouts = append(timeouts, l)
 		}
+	}
+	if len(timeouts) != 2 {
+		t.Fatalf("%d boot time-outs logged, want 2:\n%s", len(timeouts), log)
 	}
 	// What tells a hung guest from a slow one: QEMU's run state and where
 	// each of the two vCPUs is.
-	if !strings.Contains(line, "status=running") || strings.Count(line, "IP=") != 2 || !strings.Contains(line, "CPU#1") || !strings.Contains(line, "console=") {
-		t.Errorf("boot time-out logged as %q; want QEMU's status, two vCPUs' instruction pointers and the console", line)
+	for _, l := range timeouts {
+		if !strings.Contains(l, "status=running") || strings.Count(l, "IP=") != 2 || !strings.Contains(l, "CPU#1") || !strings.Contains(l, "console=") {
+			t.Errorf("boot time-out logged as %q; want QEMU's status, two vCPUs' instruction pointers and the console", l)
+		}
+	}
+	if !strings.Contains(log, "machine did not boot") {
+		t.Errorf("the failed power-on is not logged:\n%s", log)
 	}
 }
 
