@@ -210,16 +210,18 @@ func (p *process) command(ctx context.Context, name string) error {
 }
 
 // inspect says what QEMU reports about a guest, for a log line about one
-// that did not boot: its run state and each vCPU's instruction pointer,
-// which tell a guest that hangs (the same RIPs twice) from one that is slow.
+// that did not boot: its run state and where each vCPU is (halted, or
+// running at an address in firmware, the kernel's decompressor or the
+// kernel), so that a hung guest can be told from a slow one.
 func (p *process) inspect(ctx context.Context) string {
 	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
 	defer cancel()
+	tick := time.NewTicker(20 * time.Millisecond)
+	defer tick.Stop()
 	c := p.qmp()
-	for tick := time.NewTicker(20 * time.Millisecond); c == nil; c = p.qmp() {
+	for ; c == nil; c = p.qmp() { // QEMU may not listen yet
 		select {
 		case <-ctx.Done():
-			tick.Stop()
 			return "qmp not connected"
 		case <-tick.C:
 		}
