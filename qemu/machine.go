@@ -142,6 +142,8 @@ func (p *process) gone() bool {
 // itself, so it works on a closed Driver, which no longer watches, and it
 // does not take the end of an adopted process's QMP connection for its
 // end: QEMU closes the connection when it quits, a moment before it exits.
+// An end it sees is marked at once, so that the machine is not live to
+// whatever comes next (a new launch), whoever reaps the process later.
 func (p *process) wait(ctx context.Context, d time.Duration) bool {
 	t := time.NewTimer(d)
 	defer t.Stop()
@@ -150,6 +152,7 @@ func (p *process) wait(ctx context.Context, d time.Duration) bool {
 	exited := p.exited
 	for {
 		if p.ended() {
+			p.markExited()
 			return true
 		}
 		select {

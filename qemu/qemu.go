@@ -465,12 +465,8 @@ func (d *Driver) waitBoot(ctx context.Context, m *machine, p *process) error {
 			d.log.Error("boot timed out; killing QEMU", "machine", m.key, "pid", p.pid, "launch", r.Attempts, "timeout", d.cfg.BootTimeout,
 				"guest", p.inspect(ctx), "console", tail(m.path(consoleFile)), "qemu_log", tail(m.path(logFile)))
 			p.kill()
-			if p.wait(ctx, 5*time.Second) {
-				// Gone now, not once it is reaped: the next call launches
-				// again (or fails after maxLaunches) instead of timing out
-				// this launch again.
-				p.markExited()
-			}
+			p.wait(ctx, 5*time.Second)
+			// The next call launches it again, or fails after maxLaunches.
 			return &vmplane.Pending{After: again, Reason: "boot timed out"}
 		}
 		if time.Now().After(until) {
