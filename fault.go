@@ -1,6 +1,7 @@
 package vmplane
 
 import (
+	"context"
 	"fmt"
 	"slices"
 	"sync"
@@ -149,4 +150,43 @@ func faultError(f *Fault) *Error {
 		msg = "Injected fault " + f.Error.Code + "."
 	}
 	return &Error{Code: EFAULT, Message: msg, Wire: f.Error}
+}
+
+// AddFault arms a fault rule.
+func (s *Service) AddFault(r FaultRule) (FaultRule, error) { return s.faults.add(r) }
+
+// Faults lists the armed fault rules.
+func (s *Service) Faults() []FaultRule { return s.faults.list() }
+
+// RemoveFault disarms a rule ("" disarms all); it reports whether any was removed.
+func (s *Service) RemoveFault(id string) bool { return s.faults.remove(id) }
+
+// Release lets operations held by a hang fault proceed: the one with opID,
+// or every held one when opID is "". It returns the released operations.
+func (s *Service) Release(ctx context.Context, cloud, opID string) ([]Operation, error) {
+	var out []Operation
+	_, err := s.mutate(ctx, func(t *txn) error {
+		out = out[:0]
+		for _, op := range s.ops {
+			if !op.DueAt.IsZero() || (opID != "" && (op.ID != opID || (cloud != "" && op.Cloud != cloud))) {
+				continue
+			}
+			in, err := t.instance(op.Cloud, op.InstanceID)
+			if err != nil {
+				return err
+			}
+			n, ninst := *op, *in
+			n.StepStartedAt = t.now
+			n.DueAt = t.now.Add(s.stepDuration(&n))
+			ninst.Op = &n
+			t.putOperation(&n)
+			t.putInstance(&ninst)
+			out = append(out, n)
+		}
+		if opID != "" && len(out) == 0 {
+			return notFound("held operation", opID)
+		}
+		return nil
+	})
+	return out, err
 }
