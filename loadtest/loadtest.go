@@ -21,6 +21,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/vmplane/vmplane"
@@ -82,6 +83,12 @@ type Config struct {
 }
 
 func (c *Config) defaults() error {
+	// The clients write requests on plain connections of their own, as the
+	// HTTP ceiling is measured: TLS would measure the handshake's and the
+	// cipher's cost, in vmplane's run only.
+	if strings.HasPrefix(strings.ToLower(c.Target), "https:") {
+		return fmt.Errorf("the load tool speaks plain HTTP: load a server that serves it (%s)", c.Target)
+	}
 	if c.Exe == "" && (c.Target == "" || !c.NoCeilings) {
 		exe, err := os.Executable()
 		if err != nil {

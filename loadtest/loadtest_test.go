@@ -117,3 +117,14 @@ func TestConfigRefusesARateTooLowToMeasure(t *testing.T) {
 		}
 	}
 }
+
+// The clients speak plain HTTP, as the ceiling is measured: an HTTPS
+// target is refused before anything runs, not answered with errors.
+func TestConfigRefusesAnHTTPSTarget(t *testing.T) {
+	for target, ok := range map[string]bool{"https://127.0.0.1:8443": false, "HTTPS://h:1": false, "http://127.0.0.1:8080": true} {
+		cfg := Config{Exe: "vmplane", Target: target, NoCeilings: true}
+		if err := cfg.defaults(); (err == nil) != ok {
+			t.Errorf("%s: %v", target, err)
+		}
+	}
+}

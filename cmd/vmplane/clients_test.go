@@ -2,15 +2,20 @@ package main
 
 import (
 	"bytes"
+	"crypto/tls"
+	"crypto/x509"
 	"encoding/json"
+	"errors"
 	"io"
 	"net/http"
 	"net/url"
+	"os"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/huaweicloud/huaweicloud-sdk-go-v3/core/auth/basic"
+	"github.com/huaweicloud/huaweicloud-sdk-go-v3/core/config"
 	ecs "github.com/huaweicloud/huaweicloud-sdk-go-v3/services/ecs/v2"
 	"github.com/huaweicloud/huaweicloud-sdk-go-v3/services/ecs/v2/model"
 	"github.com/vmplane/vmplane/ncloud"
@@ -93,7 +98,7 @@ func TestRealClientsDriveTheBinary(t *testing.T) {
 		req, _ := http.NewRequest("POST", c.url+"/vserver/v2/getRegionList", strings.NewReader(form.Encode()))
 		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 		ncloud.Sign(req, testAK, testSK, time.Now())
-		body := do(t, req)
+		body := c.do(t, req)
 		var out struct {
 			GetRegionListResponse struct {
 				ReturnCode string `json:"returnCode"`
@@ -114,7 +119,7 @@ func TestRealClientsDriveTheBinary(t *testing.T) {
 		req.Header.Set("X-ZC-Action", "DescribeZones")
 		req.Header.Set("X-ZC-Version", "2023-03-13")
 		zenlayer.Sign(req, payload, testAK, testSK, time.Now())
-		body := do(t, req)
+		body := c.do(t, req)
 		var out struct {
 			Response struct {
 				ZoneSet []struct {
@@ -128,9 +133,10 @@ func TestRealClientsDriveTheBinary(t *testing.T) {
 	})
 }
 
-func do(t *testing.T, req *http.Request) []byte {
+// do sends req and returns the body of its 200 answer.
+func (c *child) do(t *testing.T, req *http.Request) []byte {
 	t.Helper()
-	resp, err := http.DefaultClient.Do(req)
+	resp, err := c.client.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -154,4 +160,75 @@ func firstImage(t *testing.T, c *child) string {
 		t.Fatalf("huawei catalog: %v", err)
 	}
 	return cat.Images[0].ID
+}
+
+// trusting is a client that trusts the certificates in file, as a user's
+// client given the file (SSL_CERT_FILE, a CA bundle option) does.
+func trusting(t *testing.T, file string) *http.Client {
+	t.Helper()
+	pem, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	roots := x509.NewCertPool()
+	if !roots.AppendCertsFromPEM(pem) {
+		t.Fatalf("%s holds no certificate", file)
+	}
+	return &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: roots}}}
+}
+
+// Clients that speak only HTTPS (Zenlayer's CLI, Huawei's SDK given its
+// IAM endpoint in the environment) are served: with -tls-self-signed the
+// binary makes a certificate of its own, which the official Huawei SDK,
+// trusting the file, accepts; requests signed as the Zenlayer SDK signs
+// them are answered; a client that does not trust it is refused; and a
+// restart serves the same certificate, so that trust given once lasts.
+func TestRealClientsSpeakHTTPSWithTheServersOwnCertificate(t *testing.T) {
+	dir := t.TempDir()
+	c := startChild(t, dir, "--tls-self-signed", "--access-key", testAK, "--secret-key", testSK, "--project-id", testProject)
+	if !strings.HasPrefix(c.url, "https://") {
+		t.Fatalf("listening on %s, want https", c.url)
+	}
+
+	cred, err := basic.NewCredentialsBuilder().WithAk(testAK).WithSk(testSK).WithProjectId(testProject).SafeBuild()
+	if err != nil {
+		t.Fatal(err)
+	}
+	hc, err := ecs.EcsClientBuilder().WithEndpoints([]string{c.url}).WithCredential(cred).
+		WithHttpConfig(config.DefaultHttpConfig().WithHttpTransport(c.client.Transport.(*http.Transport))).SafeBuild()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if flavors, err := ecs.NewEcsClient(hc).ListFlavors(&model.ListFlavorsRequest{}); err != nil || len(*flavors.Flavors) == 0 {
+		t.Fatalf("ListFlavors over HTTPS: %v", err)
+	}
+
+	payload := []byte(`{}`)
+	req, _ := http.NewRequest("POST", c.url+"/api/v2/vm", bytes.NewReader(payload))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("X-ZC-Action", "DescribeZones")
+	req.Header.Set("X-ZC-Version", "2023-03-13")
+	zenlayer.Sign(req, payload, testAK, testSK, time.Now())
+	if body := c.do(t, req); !bytes.Contains(body, []byte(`"zoneSet"`)) {
+		t.Fatalf("DescribeZones over HTTPS: %s", body)
+	}
+
+	var unknown *tls.CertificateVerificationError
+	if _, err := http.Get(c.url + "/healthz"); !errors.As(err, &unknown) {
+		t.Fatalf("a client that does not trust the certificate: %v, want a verification error", err)
+	}
+
+	served := func(c *child) []byte {
+		resp, err := c.client.Get(c.url + "/healthz")
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp.TLS.PeerCertificates[0].Raw
+	}
+	before := served(c)
+	c.kill()
+	if after := served(startChild(t, dir, "--tls-self-signed")); !bytes.Equal(before, after) {
+		t.Fatal("a restart serves another certificate")
+	}
 }

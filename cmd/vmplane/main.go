@@ -3,6 +3,7 @@ package main
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"flag"
 	"fmt"
@@ -91,10 +92,16 @@ type Main struct {
 	QEMU   qemu.Config
 	// DriverCleanup stops every machine when the server stops.
 	DriverCleanup bool
+	// TLS: serve HTTPS with the pair in TLSCert and TLSKey, or with a
+	// certificate of vmplane's own (TLSSelfSigned) for TLSHosts too.
+	TLSCert, TLSKey string
+	TLSSelfSigned   bool
+	TLSHosts        []string
 
 	stdout, stderr io.Writer
 	Server         *server.Server
 	listener       net.Listener
+	certFile       string // the self-signed certificate's
 }
 
 // NewMain returns a Main with the defaults of a fresh machine.
@@ -127,6 +134,10 @@ func (m *Main) ParseFlags(args []string, getenv func(string) string) error {
 	fs.Float64Var(&q.MemoryScale, "vm-memory-scale", 0.125, "qemu driver: a guest gets its spec's memory times this...")
 	fs.IntVar(&q.MemoryFloorMiB, "vm-memory-floor", 256, "qemu driver: ...and at least this many MiB")
 	fs.BoolVar(&m.DriverCleanup, "driver-cleanup", false, "stop every VM (and remove its files) when vmplane stops; without it VMs outlive vmplane")
+	fs.StringVar(&m.TLSCert, "tls-cert", "", "serve HTTPS with this PEM certificate (and -tls-key)")
+	fs.StringVar(&m.TLSKey, "tls-key", "", "the PEM private key of -tls-cert")
+	fs.BoolVar(&m.TLSSelfSigned, "tls-self-signed", false, "serve HTTPS with a certificate vmplane makes once, in tls in the data directory, for localhost, the -listen host and -tls-hosts")
+	tlsHosts := fs.String("tls-hosts", "", "-tls-self-signed: more host names or addresses for the certificate, comma-separated")
 	logLevel := fs.String("log-level", "info", "debug, info, warn or error")
 	fs.StringVar(&m.LogFormat, "log-format", "text", "text or json")
 	fs.Usage = func() {
@@ -147,6 +158,17 @@ func (m *Main) ParseFlags(args []string, getenv func(string) string) error {
 	}
 	if m.LogFormat != "text" && m.LogFormat != "json" {
 		return fmt.Errorf("-log-format must be text or json")
+	}
+	if (m.TLSCert == "") != (m.TLSKey == "") {
+		return fmt.Errorf("-tls-cert and -tls-key go together")
+	}
+	if m.TLSSelfSigned && m.TLSCert != "" {
+		return fmt.Errorf("-tls-self-signed or -tls-cert, not both")
+	}
+	for _, h := range strings.Split(*tlsHosts, ",") {
+		if h = strings.TrimSpace(h); h != "" {
+			m.TLSHosts = append(m.TLSHosts, h)
+		}
 	}
 	d, err := parseDurations(*durations)
 	if err != nil {
@@ -212,7 +234,7 @@ func (m *Main) Run(ctx context.Context) error {
 		h = slog.NewJSONHandler(m.stderr, &slog.HandlerOptions{Level: m.LogLevel})
 	}
 	m.Options.Logger = slog.New(access.LogHandler(h))
-	l, err := net.Listen("tcp", m.Listen)
+	l, err := m.listen()
 	if err != nil {
 		return err
 	}
@@ -251,6 +273,38 @@ func (m *Main) Run(ctx context.Context) error {
 	return errors.Join(err, srv.Close())
 }
 
+// listen opens the listener, with TLS if asked.
+func (m *Main) listen() (net.Listener, error) {
+	var cert tls.Certificate
+	var err error
+	switch {
+	case m.TLSCert != "":
+		cert, err = tls.LoadX509KeyPair(m.TLSCert, m.TLSKey)
+	case m.TLSSelfSigned:
+		cert, m.certFile, err = server.SelfSignedCertificate(filepath.Join(m.Options.DataDir, "tls"), m.tlsHosts(), time.Now())
+	}
+	if err != nil {
+		return nil, err
+	}
+	l, err := net.Listen("tcp", m.Listen)
+	if err != nil || len(cert.Certificate) == 0 {
+		return l, err
+	}
+	return tls.NewListener(l, server.TLSConfig(cert)), nil
+}
+
+// tlsHosts are the names a self-signed certificate is made for: the
+// loopback's, the host vmplane listens on, and those asked for.
+func (m *Main) tlsHosts() []string {
+	hosts := []string{"localhost", "127.0.0.1", "::1"}
+	if h, _, err := net.SplitHostPort(m.Listen); err == nil && h != "" {
+		if ip := net.ParseIP(h); ip == nil || !ip.IsUnspecified() {
+			hosts = append(hosts, h)
+		}
+	}
+	return append(hosts, m.TLSHosts...)
+}
+
 // closeDriver lets go of the VMs, or stops them all with -driver-cleanup.
 func (m *Main) closeDriver(drv *qemu.Driver) {
 	if m.DriverCleanup {
@@ -269,14 +323,20 @@ func (m *Main) printBanner() {
 	if err != nil || len(acct.Keys) == 0 {
 		return
 	}
-	addr := m.listener.Addr().String()
-	fmt.Fprintf(m.stdout, `vmplane listening on http://%s (data: %s)
-  access key: %s
-  secret key: %s
-  project id: %s
-  NCP:      NCLOUD_API_GW=http://%s
-  Huawei:   endpoint http://%s, project %s
-  Zenlayer: Domain=%s Scheme=http
-  admin:    http://%s/_vmplane/v1/
-`, addr, m.Options.DataDir, acct.Keys[0].AccessKey, acct.Keys[0].SecretKey, acct.ProjectID, addr, addr, acct.ProjectID, addr, addr)
+	addr, scheme := m.listener.Addr().String(), "http"
+	if m.TLSCert != "" || m.TLSSelfSigned {
+		scheme = "https"
+	}
+	fmt.Fprintf(m.stdout, `vmplane listening on %[1]s://%[2]s (data: %[3]s)
+  access key: %[4]s
+  secret key: %[5]s
+  project id: %[6]s
+  NCP:      NCLOUD_API_GW=%[1]s://%[2]s
+  Huawei:   endpoint %[1]s://%[2]s, project %[6]s
+  Zenlayer: Domain=%[2]s Scheme=%[1]s
+  admin:    %[1]s://%[2]s/_vmplane/v1/
+`, scheme, addr, m.Options.DataDir, acct.Keys[0].AccessKey, acct.Keys[0].SecretKey, acct.ProjectID)
+	if m.certFile != "" {
+		fmt.Fprintf(m.stdout, "  TLS:      self-signed certificate %s; trust it, e.g. SSL_CERT_FILE=%s\n", m.certFile, m.certFile)
+	}
 }

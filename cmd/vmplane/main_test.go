@@ -12,6 +12,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"syscall"
@@ -48,6 +49,8 @@ type child struct {
 	cmd  *exec.Cmd
 	url  string
 	logs *bytes.Buffer
+	// client trusts the child's self-signed certificate when it serves HTTPS.
+	client *http.Client
 }
 
 // startChild runs `vmplane serve` on a free port with data in dir, and
@@ -65,7 +68,7 @@ func startChild(t *testing.T, dir string, args ...string) *child {
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	c := &child{t: t, cmd: cmd, logs: logs}
+	c := &child{t: t, cmd: cmd, logs: logs, client: http.DefaultClient}
 	t.Cleanup(func() { c.kill() })
 	sc := bufio.NewScanner(stdout)
 	for sc.Scan() {
@@ -78,7 +81,10 @@ func startChild(t *testing.T, dir string, args ...string) *child {
 	if c.url == "" {
 		t.Fatalf("vmplane did not start: %s", logs)
 	}
-	resp, err := http.Get(c.url + "/healthz")
+	if strings.HasPrefix(c.url, "https://") {
+		c.client = trusting(t, filepath.Join(dir, "tls", "cert.pem"))
+	}
+	resp, err := c.client.Get(c.url + "/healthz")
 	if err != nil || resp.StatusCode != 200 {
 		t.Fatalf("healthz: %v %v", resp, err)
 	}
@@ -96,7 +102,7 @@ func (c *child) kill() {
 // admin calls the admin API and decodes the answer into out.
 func (c *child) admin(method, path, body string, out any) error {
 	req, _ := http.NewRequest(method, c.url+"/_vmplane/v1/"+path, strings.NewReader(body))
-	resp, err := http.DefaultClient.Do(req)
+	resp, err := c.client.Do(req)
 	if err != nil {
 		return err
 	}
@@ -378,5 +384,24 @@ instances:
 	}
 	if again.Total != 2 {
 		t.Fatalf("after a restart: %d instances, want the fixture's 2", again.Total)
+	}
+}
+
+func TestTLSFlagsThatCannotGoTogetherAreRefused(t *testing.T) {
+	for _, args := range [][]string{
+		{"--tls-cert", "c.pem"},
+		{"--tls-key", "k.pem"},
+		{"--tls-self-signed", "--tls-cert", "c.pem", "--tls-key", "k.pem"},
+	} {
+		if err := NewMain(io.Discard, io.Discard).ParseFlags(args, func(string) string { return "" }); err == nil {
+			t.Errorf("%v accepted", args)
+		}
+	}
+	m := NewMain(io.Discard, io.Discard)
+	if err := m.ParseFlags([]string{"--listen", "192.0.2.7:8443", "--tls-self-signed", "--tls-hosts", "vm.example, 10.0.0.7"}, func(string) string { return "" }); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := m.tlsHosts(), []string{"localhost", "127.0.0.1", "::1", "192.0.2.7", "vm.example", "10.0.0.7"}; !slices.Equal(got, want) {
+		t.Errorf("certificate hosts %v, want %v", got, want)
 	}
 }
