@@ -266,9 +266,20 @@ func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 // Handler returns the whole API.
 func (s *Server) Handler() http.Handler { return s.handler }
 
+// A connection is let go when its client stops midway through a request,
+// or leaves it idle: each holds a goroutine and a socket. The limits are
+// far beyond what a real call takes (the largest, an admin seed, is a few
+// megabytes).
+var (
+	readHeaderTimeout = 10 * time.Second
+	readTimeout       = 5 * time.Minute
+	idleTimeout       = 2 * time.Minute
+)
+
 // Serve answers requests on l until Shutdown.
 func (s *Server) Serve(l net.Listener) error {
-	s.http = &http.Server{Handler: s.handler, ReadHeaderTimeout: 10 * time.Second, ErrorLog: slog.NewLogLogger(s.log.Handler(), slog.LevelWarn)}
+	s.http = &http.Server{Handler: s.handler, ReadHeaderTimeout: readHeaderTimeout, ReadTimeout: readTimeout,
+		IdleTimeout: idleTimeout, ErrorLog: slog.NewLogLogger(s.log.Handler(), slog.LevelWarn)}
 	err := s.http.Serve(l)
 	if errors.Is(err, http.ErrServerClosed) {
 		return nil
