@@ -69,6 +69,7 @@ func NewHandler(cfg Config) *Handler {
 		"DELETE /_vmplane/v1/faults":                h.removeFault,
 		"DELETE /_vmplane/v1/faults/{id}":           h.removeFault,
 		"GET /_vmplane/v1/catalog/{cloud}":          h.getCatalog,
+		"GET /_vmplane/v1/backup":                   h.backup,
 	}
 	for pattern, f := range routes {
 		h.mux.HandleFunc(pattern, func(w http.ResponseWriter, r *http.Request) {
@@ -460,4 +461,40 @@ func (h *Handler) getCatalog(w http.ResponseWriter, r *http.Request) error {
 		return vmplane.Errorf(vmplane.ENOTFOUND, "No cloud %q.", r.PathValue("cloud"))
 	}
 	return ok(w, r, h.cfg.Service.Catalog(r.PathValue("cloud")))
+}
+
+// backup streams a copy of the store as of one commit, taken while the
+// server goes on: a data directory whose database is that file starts
+// where the copy was taken, operations in flight included.
+func (h *Handler) backup(w http.ResponseWriter, r *http.Request) error {
+	b, ok := h.cfg.Store.(interface {
+		Backup(context.Context, io.Writer) error
+	})
+	if !ok {
+		return vmplane.Errorf(vmplane.ENOTFOUND, "This server's store cannot be backed up.")
+	}
+	w.Header().Set("Content-Type", "application/vnd.sqlite3")
+	w.Header().Set("Content-Disposition", `attachment; filename="vmplane.db"`)
+	cw := &countingWriter{w: w}
+	err := b.Backup(r.Context(), cw)
+	if err != nil && cw.n > 0 {
+		// The answer has begun: all that is left is to cut it short.
+		h.cfg.Logger.ErrorContext(r.Context(), "backup cut short", "err", err, "bytes", cw.n)
+		panic(http.ErrAbortHandler)
+	}
+	if err == nil {
+		access.From(r.Context()).Code = "ok"
+	}
+	return err
+}
+
+type countingWriter struct {
+	w io.Writer
+	n int64
+}
+
+func (c *countingWriter) Write(p []byte) (int, error) {
+	n, err := c.w.Write(p)
+	c.n += int64(n)
+	return n, err
 }

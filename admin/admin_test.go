@@ -6,6 +6,8 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -247,5 +249,39 @@ func TestProfilesAreServedToAdmins(t *testing.T) {
 	}
 	if resp, _ := get("debug/pprof/nosuchprofile", "s3cret"); resp.StatusCode != http.StatusNotFound {
 		t.Fatalf("an unknown profile: %s", resp.Status)
+	}
+}
+
+// A backup taken through the API is a data directory's database: a server
+// started on it has every instance, and the operation that was in flight
+// when the copy was taken completes there.
+func TestABackupRestoresIntoAServerThatFinishesTheWorkInFlight(t *testing.T) {
+	srv := vmplanetest.NewServer(t, vmplanetest.Options{})
+	spec := seedSpec(t, srv)
+	seeded := mustCall(t, srv, "POST", "instances", "instances:\n  - {cloud: ncloud, spec: "+spec+", power: running, operation: {kind: stop}}\n  - {cloud: ncloud, spec: "+spec+", power: stopped}\n")
+	busy := seeded["instances"].([]any)[0].(map[string]any)["id"].(string)
+
+	resp, err := srv.HTTPClient().Get(srv.URL() + admin.Prefix + "backup")
+	if err != nil {
+		t.Fatal(err)
+	}
+	backup, err := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if err != nil || resp.StatusCode != 200 || resp.Header.Get("Content-Type") != "application/vnd.sqlite3" {
+		t.Fatalf("backup: %d %s, %d bytes, %v", resp.StatusCode, resp.Header.Get("Content-Type"), len(backup), err)
+	}
+
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "vmplane.db"), backup, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	restored := vmplanetest.NewServer(t, vmplanetest.Options{DataDir: dir})
+	if list := mustCall(t, restored, "GET", "instances?cloud=ncloud", ""); list["total"] != 2.0 {
+		t.Fatalf("restored: %v", list)
+	}
+	restored.Advance(time.Minute)
+	in, err := restored.Service.FindInstanceByID(t.Context(), vmplane.Scope{Cloud: "ncloud"}, busy)
+	if err != nil || in.Power != vmplane.PowerStopped || in.Op != nil {
+		t.Fatalf("the stop in flight when the backup was taken: %+v %v", in, err)
 	}
 }
