@@ -135,3 +135,56 @@ func TestResetInstanceInstallsTheImage(t *testing.T) {
 		t.Fatalf("after the rebuild: %s %s", got.InstanceStatus, got.ImageId)
 	}
 }
+
+// Terraform moves a zvm_instance when its resource_group_id changes; the
+// instances given show the group, and a DescribeInstances filtered by it
+// finds them.
+func TestModifyInstancesResourceGroupMovesEveryInstanceGiven(t *testing.T) {
+	srv, c := newClient(t, vmplanetest.Options{})
+	in := seed(t, srv,
+		vmplane.InstanceSeed{SpecID: "c.1c2g", Name: "web"},
+		vmplane.InstanceSeed{SpecID: "c.1c2g", Name: "db", Power: vmplane.PowerStopped},
+		vmplane.InstanceSeed{SpecID: "c.1c2g", Name: "other"},
+	)
+	const group = "6a7f1ec2-3b1d-4e2a-9f0c-1d2e3f4a5b6c"
+	c.must(t, "ModifyInstancesResourceGroup", &ModifyInstancesResourceGroupRequest{InstanceIds: []string{in[0].ID, in[1].ID}, ResourceGroupId: group}, &RequestIdResponse{})
+	for i, moved := range []bool{true, true, false} {
+		got := describe(t, c, in[i].ID)
+		if got == nil || (got.ResourceGroupId == group) != moved {
+			t.Fatalf("instance %d: %+v, moved to %s: %v", i, got, group, moved)
+		}
+	}
+	var resp DescribeInstancesResponse
+	c.must(t, "DescribeInstances", &DescribeInstancesRequest{ResourceGroupId: group}, &resp)
+	if resp.Response == nil || resp.Response.TotalCount != 2 {
+		t.Fatalf("DescribeInstances in the group: %+v", resp.Response)
+	}
+}
+
+func TestModifyInstancesResourceGroupRefusals(t *testing.T) {
+	srv, c := newClient(t, vmplanetest.Options{})
+	in := seed(t, srv,
+		vmplane.InstanceSeed{SpecID: "c.1c2g", Name: "web"},
+		vmplane.InstanceSeed{SpecID: "c.1c2g", Name: "bin", Power: vmplane.PowerRecycled},
+	)
+	running, recycled := in[0].ID, in[1].ID
+	before := describe(t, c, running).ResourceGroupId
+	for _, tc := range []struct {
+		name   string
+		req    ModifyInstancesResourceGroupRequest
+		status int
+		code   string
+	}{
+		{"no ids", ModifyInstancesResourceGroupRequest{ResourceGroupId: "g"}, 400, "MISSING_PARAMETER"},
+		{"no group", ModifyInstancesResourceGroupRequest{InstanceIds: []string{running}}, 400, "MISSING_PARAMETER"},
+		{"an unknown instance among others", ModifyInstancesResourceGroupRequest{InstanceIds: []string{running, "42"}, ResourceGroupId: "g"}, 404, "INVALID_INSTANCE_NOT_FOUND"},
+		{"an instance in the recycle bin", ModifyInstancesResourceGroupRequest{InstanceIds: []string{running, recycled}, ResourceGroupId: "g"}, 403, "OPERATION_DENIED_INSTANCE_RECYCLED"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			wantError(t, c.apiCall("ModifyInstancesResourceGroup", &tc.req, &RequestIdResponse{}), tc.status, tc.code)
+		})
+	}
+	if got := describe(t, c, running); got == nil || got.ResourceGroupId != before {
+		t.Fatalf("after refusals: %+v, want the group %s", got, before)
+	}
+}

@@ -389,6 +389,11 @@ type ModifyInstancesAttributeRequest struct {
 	InstanceName string   `json:"instanceName,omitempty"`
 }
 
+type ModifyInstancesResourceGroupRequest struct {
+	InstanceIds     []string `json:"instanceIds,omitempty"`
+	ResourceGroupId string   `json:"resourceGroupId,omitempty"`
+}
+
 type StopInstancesRequest struct {
 	InstanceIds   []string `json:"instanceIds,omitempty"`
 	ForceShutdown *bool    `json:"forceShutdown,omitempty"`

@@ -133,6 +133,7 @@ var actions = map[string]actionFunc{
 	"DescribeInstanceTypeStatus":            act((*Handler).describeInstanceTypeStatus),
 	"CancelInstanceDowngrade":               act((*Handler).cancelInstanceDowngrade),
 	"ModifyInstancesAttribute":              act((*Handler).modifyInstancesAttribute),
+	"ModifyInstancesResourceGroup":          act((*Handler).modifyInstancesResourceGroup),
 	"ResetInstancesPassword":                act((*Handler).resetInstancesPassword),
 	"ResetInstance":                         act((*Handler).resetInstance),
 	"ModifyInstanceBandwidth":               act((*Handler).modifyInstanceBandwidth),
