@@ -113,13 +113,7 @@ func TestRealClientsDriveTheBinary(t *testing.T) {
 	})
 
 	t.Run("ZenlayerSignedRequest", func(t *testing.T) {
-		payload := []byte(`{}`)
-		req, _ := http.NewRequest("POST", c.url+"/api/v2/vm", bytes.NewReader(payload))
-		req.Header.Set("Content-Type", "application/json")
-		req.Header.Set("X-ZC-Action", "DescribeZones")
-		req.Header.Set("X-ZC-Version", "2023-03-13")
-		zenlayer.Sign(req, payload, testAK, testSK, time.Now())
-		body := c.do(t, req)
+		body := c.describeZenlayerZones(t)
 		var out struct {
 			Response struct {
 				ZoneSet []struct {
@@ -131,6 +125,19 @@ func TestRealClientsDriveTheBinary(t *testing.T) {
 			t.Fatalf("DescribeZones: %s %v", body, err)
 		}
 	})
+}
+
+// describeZenlayerZones calls DescribeZones signed as Zenlayer's SDK
+// signs, and returns the answer's body.
+func (c *child) describeZenlayerZones(t *testing.T) []byte {
+	t.Helper()
+	payload := []byte(`{}`)
+	req, _ := http.NewRequest("POST", c.url+"/api/v2/vm", bytes.NewReader(payload))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("X-ZC-Action", "DescribeZones")
+	req.Header.Set("X-ZC-Version", "2023-03-13")
+	zenlayer.Sign(req, payload, testAK, testSK, time.Now())
+	return c.do(t, req)
 }
 
 // do sends req and returns the body of its 200 answer.
@@ -203,13 +210,7 @@ func TestRealClientsSpeakHTTPSWithTheServersOwnCertificate(t *testing.T) {
 		t.Fatalf("ListFlavors over HTTPS: %v", err)
 	}
 
-	payload := []byte(`{}`)
-	req, _ := http.NewRequest("POST", c.url+"/api/v2/vm", bytes.NewReader(payload))
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("X-ZC-Action", "DescribeZones")
-	req.Header.Set("X-ZC-Version", "2023-03-13")
-	zenlayer.Sign(req, payload, testAK, testSK, time.Now())
-	if body := c.do(t, req); !bytes.Contains(body, []byte(`"zoneSet"`)) {
+	if body := c.describeZenlayerZones(t); !bytes.Contains(body, []byte(`"zoneSet"`)) {
 		t.Fatalf("DescribeZones over HTTPS: %s", body)
 	}
 
