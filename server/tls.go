@@ -10,6 +10,7 @@ import (
 	"encoding/pem"
 	"errors"
 	"fmt"
+	"io/fs"
 	"math/big"
 	"net"
 	"os"
@@ -33,16 +34,19 @@ const (
 // SelfSignedCertificate returns the certificate kept in dir for hosts (DNS
 // names or IP addresses), and the file that holds it. It makes a new one,
 // replacing what dir had, when there is none, when the one there does not
-// name every host, or when it ends within 30 days of now. The certificate
-// is its own issuer: a client trusts it by adding the file to its roots.
+// name every host, ends within 30 days of now, or is damaged (or does not
+// match its key: a crash while one was written). The certificate is its
+// own issuer: a client trusts it by adding the file to its roots.
 func SelfSignedCertificate(dir string, hosts []string, now time.Time) (tls.Certificate, string, error) {
 	certPath, keyPath := filepath.Join(dir, certFile), filepath.Join(dir, keyFile)
 	cert, err := tls.LoadX509KeyPair(certPath, keyPath)
 	if err == nil && covers(cert.Leaf, hosts, now) {
 		return cert, certPath, nil
 	}
-	if err != nil && !errors.Is(err, os.ErrNotExist) {
-		return tls.Certificate{}, "", fmt.Errorf("tls: %s (remove it to have a new certificate made): %w", dir, err)
+	// A file that cannot be read (rather than one that is not there, or
+	// holds no valid pair) is the operator's to look at.
+	if pathErr := (*fs.PathError)(nil); errors.As(err, &pathErr) && !errors.Is(err, fs.ErrNotExist) {
+		return tls.Certificate{}, "", fmt.Errorf("tls: %w", err)
 	}
 	certPEM, keyPEM, err := newCertificate(hosts, now)
 	if err != nil {
@@ -51,8 +55,7 @@ func SelfSignedCertificate(dir string, hosts []string, now time.Time) (tls.Certi
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return tls.Certificate{}, "", err
 	}
-	// The key first, readable by its owner only: a certificate on disk is
-	// never without the key that goes with it.
+	// The key readable by its owner only.
 	if err := writeFile(keyPath, keyPEM, 0o600); err != nil {
 		return tls.Certificate{}, "", err
 	}

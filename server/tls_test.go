@@ -2,6 +2,7 @@ package server
 
 import (
 	"bytes"
+	"crypto/tls"
 	"crypto/x509"
 	"os"
 	"path/filepath"
@@ -76,14 +77,34 @@ func TestSelfSignedCertificateIsKeptUntilItNoLongerServes(t *testing.T) {
 	}
 }
 
-// A damaged file is an error to report, not a reason to replace a
-// certificate that clients may have been given.
-func TestSelfSignedCertificateRefusesADamagedFile(t *testing.T) {
+// A pair that does not load (a damaged file, or a crash between writing
+// the key and the certificate) is made again, not a server that cannot
+// start.
+func TestSelfSignedCertificateReplacesAPairThatDoesNotLoad(t *testing.T) {
 	dir := t.TempDir()
-	os.WriteFile(filepath.Join(dir, certFile), []byte("not a certificate"), 0o644)
-	os.WriteFile(filepath.Join(dir, keyFile), []byte("not a key"), 0o600)
-	if _, _, err := SelfSignedCertificate(dir, []string{"localhost"}, time.Now()); err == nil {
-		t.Fatal("a damaged certificate file was accepted or replaced")
+	hosts := []string{"localhost"}
+	prev, _, err := SelfSignedCertificate(dir, hosts, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	other := t.TempDir()
+	if _, _, err := SelfSignedCertificate(other, hosts, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	key, _ := os.ReadFile(filepath.Join(other, keyFile))
+	for name, damage := range map[string]func(){
+		"a key of another certificate": func() { os.WriteFile(filepath.Join(dir, keyFile), key, 0o600) },
+		"a damaged certificate":        func() { os.WriteFile(filepath.Join(dir, certFile), []byte("not a certificate"), 0o644) },
+	} {
+		damage()
+		cert, _, err := SelfSignedCertificate(dir, hosts, time.Now())
+		if err != nil || bytes.Equal(cert.Leaf.Raw, prev.Leaf.Raw) {
+			t.Fatalf("%s: %v; want a new certificate", name, err)
+		}
+		prev = cert
+		if _, err := tls.LoadX509KeyPair(filepath.Join(dir, certFile), filepath.Join(dir, keyFile)); err != nil {
+			t.Fatalf("%s: the pair made again does not load: %v", name, err)
+		}
 	}
 }
 
