@@ -16,6 +16,7 @@ import (
 
 	"github.com/huaweicloud/huaweicloud-sdk-go-v3/core/auth/basic"
 	"github.com/huaweicloud/huaweicloud-sdk-go-v3/core/config"
+	"github.com/huaweicloud/huaweicloud-sdk-go-v3/core/region"
 	ecs "github.com/huaweicloud/huaweicloud-sdk-go-v3/services/ecs/v2"
 	"github.com/huaweicloud/huaweicloud-sdk-go-v3/services/ecs/v2/model"
 	"github.com/vmplane/vmplane/ncloud"
@@ -201,13 +202,26 @@ func TestRealClientsSpeakHTTPSWithTheServersOwnCertificate(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	hc, err := ecs.EcsClientBuilder().WithEndpoints([]string{c.url}).WithCredential(cred).
-		WithHttpConfig(config.DefaultHttpConfig().WithHttpTransport(c.client.Transport.(*http.Transport))).SafeBuild()
+	trust := config.DefaultHttpConfig().WithHttpTransport(c.client.Transport.(*http.Transport))
+	hc, err := ecs.EcsClientBuilder().WithEndpoints([]string{c.url}).WithCredential(cred).WithHttpConfig(trust).SafeBuild()
 	if err != nil {
 		t.Fatal(err)
 	}
 	if flavors, err := ecs.NewEcsClient(hc).ListFlavors(&model.ListFlavorsRequest{}); err != nil || len(*flavors.Flavors) == 0 {
 		t.Fatalf("ListFlavors over HTTPS: %v", err)
+	}
+	// A client built with a region and no project finds its project
+	// through IAM, over HTTPS too.
+	byRegion, err := basic.NewCredentialsBuilder().WithAk(testAK).WithSk(testSK).WithIamEndpointOverride(c.url).SafeBuild()
+	if err != nil {
+		t.Fatal(err)
+	}
+	hc, err = ecs.EcsClientBuilder().WithRegion(region.NewRegion("cn-north-4", c.url)).WithCredential(byRegion).WithHttpConfig(trust).SafeBuild()
+	if err != nil {
+		t.Fatalf("the project through IAM over HTTPS: %v", err)
+	}
+	if _, err := ecs.NewEcsClient(hc).ListFlavors(&model.ListFlavorsRequest{}); err != nil {
+		t.Fatalf("ListFlavors with the project found through IAM: %v", err)
 	}
 
 	if body := c.describeZenlayerZones(t); !bytes.Contains(body, []byte(`"zoneSet"`)) {
