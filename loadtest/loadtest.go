@@ -182,7 +182,7 @@ func Run(ctx context.Context, cfg Config) (rep *Report, err error) {
 		}()
 		url, pid = srv.URL, srv.pid()
 	}
-	rep.Target = url
+	rep.Target, rep.Given = url, cfg.Target != ""
 
 	adm := &adminClient{url: url, token: cfg.AdminToken, hc: &http.Client{Timeout: 10 * time.Minute}}
 	fleet, err := seed(ctx, cfg, adm, rep, logf)

@@ -128,3 +128,39 @@ func TestConfigRefusesAnHTTPSTarget(t *testing.T) {
 		}
 	}
 }
+
+// A server that takes its time over each change (started with its
+// defaults) tells a cycling client that comes back to an instance too soon
+// that it is busy: the report says which flag the target needs, and only
+// for a target it was given.
+func TestReportTellsATargetThatTakesItsTimeToCompleteOperationsAtOnce(t *testing.T) {
+	srv := vmplanetest.NewServer(t, vmplanetest.Options{})
+	w, err := Lookup([]string{"ncp-cycle"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep, err := Run(context.Background(), Config{Target: srv.URL(), Dir: t.TempDir(), Instances: 4, Clients: 2, NoCeilings: true,
+		Duration: 100 * time.Millisecond, Warmup: 10 * time.Millisecond, Workloads: w})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Errors() == 0 {
+		t.Fatal("no client was told an instance was busy")
+	}
+	const hint = "--time-scale 0"
+	var out bytes.Buffer
+	if err := rep.Write(&out); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out.String(), hint) {
+		t.Errorf("the report does not say what the target needs:\n%s", out.String())
+	}
+	rep.Given = false
+	out.Reset()
+	if err := rep.Write(&out); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(out.String(), hint) {
+		t.Errorf("the report blames a server the run started itself:\n%s", out.String())
+	}
+}

@@ -14,8 +14,11 @@ import (
 
 // Report is what a run measured.
 type Report struct {
-	Machine   Machine
-	Target    string
+	Machine Machine
+	Target  string
+	// Given reports that Target was a running server (--target), not one
+	// the run started.
+	Given     bool
 	Instances int
 	Clients   int
 	Rate      float64 // requests a second in an open loop; 0: a closed loop
@@ -225,6 +228,12 @@ func (r *Report) Write(w io.Writer) error {
 	for _, run := range r.Runs {
 		for _, e := range run.Result.Samples {
 			fmt.Fprintf(&b, "error in %s: %s\n", run.Workload.Name, e)
+		}
+		if r.Given && run.Workload.Writes && len(run.Result.Samples) > 0 {
+			// The likeliest cause: a server started with its defaults
+			// takes seconds over each change, and a client that comes
+			// back to an instance before then is told it is busy.
+			fmt.Fprintf(&b, "  (%s changes each instance again when its client comes back to it: a --target server must complete operations at once, started with --time-scale 0)\n", run.Workload.Name)
 		}
 	}
 	if r.Restart > 0 {
