@@ -29,24 +29,32 @@ func gcPercent(live uint64) int {
 	return int(min(max(100*gcBudget/live, 25), 400))
 }
 
-// TuneGC sets the collector's GOGC from the live heap, once a second, until
-// ctx is done. A GOGC in the environment is the operator's choice, and
-// TuneGC leaves it alone. It is for the vmplane process, not for a library
-// user's.
+// LoadingGC has the collector allow the most growth the policy does
+// (gcPercent's ceiling) while vmplane loads its state, before TuneGC takes
+// over: nearly all that a load allocates stays live, so each collection of
+// the growing heap marks it again for little to free. With Go's default, a
+// million instances' restart spent a quarter of its CPU marking (4.6-4.8 s
+// of CPU, against 3.3-3.5 s with no collection at all). For the vmplane
+// process, and a GOGC in the environment wins, as with TuneGC.
+func LoadingGC() {
+	if os.Getenv("GOGC") == "" {
+		debug.SetGCPercent(gcPercent(0))
+	}
+}
+
+// TuneGC sets the collector's GOGC from the live heap, at once and then
+// once a second, until ctx is done. A GOGC in the environment is the
+// operator's choice, and TuneGC leaves it alone. It is for the vmplane
+// process, not for a library user's.
 func TuneGC(ctx context.Context) {
 	if os.Getenv("GOGC") != "" {
 		return
 	}
 	sample := []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
-	current := 100 // Go's own
+	current := 0 // not a value gcPercent gives: the first reading sets it
 	tick := time.NewTicker(time.Second)
 	defer tick.Stop()
 	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-tick.C:
-		}
 		metrics.Read(sample)
 		if sample[0].Value.Kind() != metrics.KindUint64 {
 			return
@@ -54,6 +62,11 @@ func TuneGC(ctx context.Context) {
 		if p := gcPercent(sample[0].Value.Uint64()); p != current {
 			debug.SetGCPercent(p)
 			current = p
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
 		}
 	}
 }

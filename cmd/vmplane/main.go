@@ -239,9 +239,7 @@ func (m *Main) Run(ctx context.Context) error {
 		return err
 	}
 	m.listener = l
-	gcCtx, stopGC := context.WithCancel(ctx)
-	defer stopGC()
-	go server.TuneGC(gcCtx)
+	server.LoadingGC()
 	if m.Driver == "qemu" {
 		m.QEMU.Logger = m.Options.Logger.With("driver", "qemu")
 		drv, err := qemu.New(ctx, m.QEMU)
@@ -258,6 +256,9 @@ func (m *Main) Run(ctx context.Context) error {
 		return err
 	}
 	m.Server = srv
+	gcCtx, stopGC := context.WithCancel(ctx)
+	defer stopGC()
+	go server.TuneGC(gcCtx)
 	m.printBanner()
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(l) }()
