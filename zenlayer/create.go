@@ -79,20 +79,11 @@ func (req *createInstancesRequest) validate(cat *vmplane.Catalog) (vmplane.Insta
 			return out, missing(p.name)
 		}
 	}
-	charge, ok := chargeTypes[req.InstanceChargeType]
-	if !ok {
-		return out, badValue("The parameter `instanceChargeType` must be PREPAID or POSTPAID.")
+	charge, period, err := chargeOf(req.InstanceChargeType, req.InstanceChargePrepaid)
+	if err != nil {
+		return out, err
 	}
-	if charge == vmplane.ChargePrepaid {
-		if req.InstanceChargePrepaid == nil || req.InstanceChargePrepaid.Period == 0 {
-			return out, missing("instanceChargePrepaid.period")
-		}
-		// Allowed periods are UNVERIFIED; up to three years is common.
-		if p := req.InstanceChargePrepaid.Period; p < 1 || p > 36 {
-			return out, badValue("The parameter `instanceChargePrepaid.period` must be between 1 and 36 months.")
-		}
-		out.Period = int32(req.InstanceChargePrepaid.Period) // 1 to 36, checked above
-	}
+	out.Period = period
 	if !slices.Contains(internetChargeTypes, req.InternetChargeType) {
 		return out, badValue("The parameter `internetChargeType` must be one of %s.", strings.Join(internetChargeTypes, ", "))
 	}
@@ -123,10 +114,8 @@ func (req *createInstancesRequest) validate(cat *vmplane.Catalog) (vmplane.Insta
 	if err := checkBandwidth(cat, req.InstanceType, bandwidth); err != nil {
 		return out, err
 	}
-	if spec := cat.FindSpec(req.InstanceType); spec != nil {
-		if allowed := spec.Attrs["internetChargeTypes"]; allowed != "" && !slices.Contains(strings.Split(allowed, ","), req.InternetChargeType) {
-			return out, errorf(http.StatusBadRequest, codeChargeType, "The internetChargeType %s is not supported by %s.", req.InternetChargeType, spec.ID)
-		}
+	if err := checkInternetCharge(cat.FindSpec(req.InstanceType), req.InternetChargeType); err != nil {
+		return out, err
 	}
 	if req.TrafficPackageSize != nil && *req.TrafficPackageSize < 0 {
 		return out, badValue("The parameter `trafficPackageSize` must not be negative.")
@@ -190,6 +179,37 @@ func (req *createInstancesRequest) validate(cat *vmplane.Catalog) (vmplane.Insta
 		Names: names, SpecID: req.InstanceType, ImageID: req.ImageID, Zone: req.ZoneID,
 		DiskType: disk.DiskCategory, DiskGiB: disk.DiskSize, Charge: charge, Period: out.Period, Attrs: attrs,
 	}, nil
+}
+
+// chargeOf checks an instanceChargeType and, for PREPAID, its period.
+func chargeOf(chargeType string, prepaid *chargePeriod) (vmplane.ChargeType, int32, error) {
+	charge, ok := chargeTypes[chargeType]
+	if !ok {
+		return "", 0, badValue("The parameter `instanceChargeType` must be PREPAID or POSTPAID.")
+	}
+	if charge != vmplane.ChargePrepaid {
+		return charge, 0, nil
+	}
+	if prepaid == nil || prepaid.Period == 0 {
+		return "", 0, missing("instanceChargePrepaid.period")
+	}
+	// Allowed periods are UNVERIFIED; up to three years is common.
+	if p := prepaid.Period; p < 1 || p > 36 {
+		return "", 0, badValue("The parameter `instanceChargePrepaid.period` must be between 1 and 36 months.")
+	}
+	return charge, int32(prepaid.Period), nil // 1 to 36, checked above
+}
+
+// checkInternetCharge refuses an internetChargeType that spec (if known)
+// does not offer.
+func checkInternetCharge(spec *vmplane.Spec, internetChargeType string) error {
+	if spec == nil {
+		return nil
+	}
+	if allowed := spec.Attrs["internetChargeTypes"]; allowed != "" && !slices.Contains(strings.Split(allowed, ","), internetChargeType) {
+		return errorf(http.StatusBadRequest, codeChargeType, "The internetChargeType %s is not supported by %s.", internetChargeType, spec.ID)
+	}
+	return nil
 }
 
 // namePattern is the numbering pattern of instanceName: "web_[3,2]" names
