@@ -84,8 +84,8 @@ func (req *createInstancesRequest) validate(cat *vmplane.Catalog) (vmplane.Insta
 		return out, err
 	}
 	out.Period = period
-	if !slices.Contains(internetChargeTypes, req.InternetChargeType) {
-		return out, badValue("The parameter `internetChargeType` must be one of %s.", strings.Join(internetChargeTypes, ", "))
+	if err := knownInternetCharge(req.InternetChargeType); err != nil {
+		return out, err
 	}
 	count := 1
 	if req.InstanceCount != nil {
@@ -198,6 +198,13 @@ func chargeOf(chargeType string, prepaid *chargePeriod) (vmplane.ChargeType, int
 		return "", 0, badValue("The parameter `instanceChargePrepaid.period` must be between 1 and 36 months.")
 	}
 	return charge, int32(prepaid.Period), nil // 1 to 36, checked above
+}
+
+func knownInternetCharge(internetChargeType string) error {
+	if !slices.Contains(internetChargeTypes, internetChargeType) {
+		return badValue("The parameter `internetChargeType` must be one of %s.", strings.Join(internetChargeTypes, ", "))
+	}
+	return nil
 }
 
 // checkInternetCharge refuses an internetChargeType that spec (if known)

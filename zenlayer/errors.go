@@ -101,9 +101,10 @@ var errorTable = []errorRule{
 	{action: "ModifyInstanceType", codes: []string{vmplane.EBUSY}, kinds: changing, wire: "OPERATION_DENIED_INSTANCE_PLAN_PROCESSING", status: 403, message: "A processing change exists."},
 	{action: "ModifyInstanceType", codes: refused, wire: "UNSUPPORTED_OPERATION_INSTANCE_STATUS", status: 400, message: "Only operations on instances in RUNNING or STOPPED status are supported."},
 	{codes: []string{vmplane.ESAMESPEC}, wire: "INVALID_INSTANCE_TYPE_NOT_CHANGED", status: 403, message: "Instance model does not change."},
-	// A type not offered in the zone: UNVERIFIED for CreateInstances, where
-	// the real service presumably reports it sold out there.
+	// A type not offered in the zone: UNVERIFIED for CreateInstances (and
+	// its price), where the real service presumably reports it sold out there.
 	{action: "CreateInstances", codes: []string{vmplane.EINCOMPATIBLE}, wire: "RESOURCES_SOLDOUT_INSTANCE_TYPE", status: 400, message: "The instance type `%s` is sold out in this zone."},
+	{action: "InquiryPriceCreateInstance", codes: []string{vmplane.EINCOMPATIBLE}, wire: "RESOURCES_SOLDOUT_INSTANCE_TYPE", status: 400, message: "The instance type `%s` is sold out in this zone."},
 	{codes: []string{vmplane.EINCOMPATIBLE}, wire: "OPERATION_FAILED_INSTANCE_TYPE_UNSUPPORTED", status: 400, message: "Unsupported model for the current instance."},
 	{codes: []string{vmplane.EZONE}, wire: "UNSUPPORTED_OPERATION_ZONE_NOT_SUPPORT", status: 400, message: "Specification change is not supported in the current zone."},
 	{codes: []string{vmplane.ESCHEDULED}, wire: "OPERATION_DENIED_INSTANCE_EXIST_PLAN", status: 403, message: "A scheduling change exists."},

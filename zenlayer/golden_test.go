@@ -37,6 +37,15 @@ func TestGoldenResponses(t *testing.T) {
 				return &DescribeZoneInstanceConfigInfosRequest{InstanceChargeType: "POSTPAID", ZoneId: "SEL-A"}
 			},
 			resp: &DescribeZoneInstanceConfigInfosResponse{}},
+		{name: "inquiry_price_create_instance_postpaid", action: "InquiryPriceCreateInstance",
+			req: func([]string) any {
+				return &InquiryPriceCreateInstanceRequest{ZoneId: "SEL-A", InstanceType: "c.2c4g", InstanceChargeType: "POSTPAID", InternetChargeType: "ByBandwidth"}
+			}, resp: &InquiryPriceCreateInstanceResponse{}},
+		{name: "inquiry_price_create_instance_prepaid", action: "InquiryPriceCreateInstance",
+			req: func([]string) any {
+				return &InquiryPriceCreateInstanceRequest{ZoneId: "FRA-A", InstanceType: "c.4c8g", ImageId: "img-yKK4q6XybymPgfx7ynUUqC3N8",
+					InstanceChargeType: "PREPAID", InstanceChargePrepaid: &ChargePrepaid{Period: 12}, InternetChargeType: "ByBandwidth"}
+			}, resp: &InquiryPriceCreateInstanceResponse{}},
 		{name: "create_instances", action: "CreateInstances",
 			req: func([]string) any {
 				return &CreateInstancesRequest{ZoneId: "SEL-A", InstanceType: "c.1c2g", ImageId: "img-yKK4q6XybymPgfx7ynUUqC3N8",

@@ -322,6 +322,50 @@ type InstanceStatus struct {
 	InstanceStatus string `json:"instanceStatus,omitempty"`
 }
 
+type InquiryPriceCreateInstanceRequest struct {
+	ZoneId                  string         `json:"zoneId,omitempty"`
+	InstanceType            string         `json:"instanceType,omitempty"`
+	ImageId                 string         `json:"imageId,omitempty"`
+	InstanceChargeType      string         `json:"instanceChargeType,omitempty"`
+	InternetChargeType      string         `json:"internetChargeType,omitempty"`
+	InstanceChargePrepaid   *ChargePrepaid `json:"instanceChargePrepaid,omitempty"`
+	TrafficPackageSize      *float64       `json:"trafficPackageSize,omitempty"`
+	InternetMaxBandwidthOut int            `json:"internetMaxBandwidthOut,omitempty"`
+	SystemDisk              *SystemDisk    `json:"systemDisk,omitempty"`
+	DataDisks               []*DataDisk    `json:"dataDisks,omitempty"`
+}
+
+type InquiryPriceCreateInstanceResponse struct {
+	RequestId string                                    `json:"requestId,omitempty"`
+	Response  *InquiryPriceCreateInstanceResponseParams `json:"response"`
+}
+
+type InquiryPriceCreateInstanceResponseParams struct {
+	RequestId       string   `json:"requestId,omitempty"`
+	InstancePrice   *Price   `json:"instancePrice,omitempty"`
+	EipPrice        *Price   `json:"eipPrice,omitempty"`
+	BandwidthPrice  []*Price `json:"bandwidthPrice,omitempty"`
+	SystemDiskPrice *Price   `json:"systemDiskPrice,omitempty"`
+	DataDiskPrice   *Price   `json:"dataDiskPrice,omitempty"`
+}
+
+type Price struct {
+	Discount          *float64     `json:"discount,omitempty"`
+	DiscountPrice     *float64     `json:"discountPrice,omitempty"`
+	OriginalPrice     *float64     `json:"originalPrice,omitempty"`
+	UnitPrice         *float64     `json:"unitPrice,omitempty"`
+	DiscountUnitPrice *float64     `json:"discountUnitPrice,omitempty"`
+	ChargeUnit        *string      `json:"chargeUnit,omitempty"`
+	StepPrices        []*StepPrice `json:"stepPrices,omitempty"`
+}
+
+type StepPrice struct {
+	StepStart         *float64 `json:"stepStart,omitempty"`
+	StepEnd           *float64 `json:"stepEnd,omitempty"`
+	UnitPrice         *float64 `json:"unitPrice,omitempty"`
+	DiscountUnitPrice *float64 `json:"discountUnitPrice,omitempty"`
+}
+
 type ChargePrepaid struct {
 	Period int `json:"period,omitempty"`
 }

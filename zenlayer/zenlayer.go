@@ -121,6 +121,7 @@ func act[Req any, Resp any](f func(*Handler, *call, *Req) (*Resp, error)) action
 var actions = map[string]actionFunc{
 	"DescribeZones":                         act((*Handler).describeZones),
 	"DescribeZoneInstanceConfigInfos":       act((*Handler).describeZoneInstanceConfigInfos),
+	"InquiryPriceCreateInstance":            act((*Handler).inquiryPriceCreateInstance),
 	"DescribeInstances":                     act((*Handler).describeInstances),
 	"DescribeInstancesStatus":               act((*Handler).describeInstancesStatus),
 	"CreateInstances":                       act((*Handler).createInstances),
