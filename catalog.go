@@ -2,6 +2,7 @@ package vmplane
 
 import (
 	"cmp"
+	"fmt"
 	"slices"
 )
 
@@ -84,6 +85,39 @@ func (c *Catalog) FindRegion(id string) *Region {
 // FindImage returns the image with id, or nil.
 func (c *Catalog) FindImage(id string) *Image {
 	return find(c.Images, id, func(i *Image) string { return i.ID })
+}
+
+// Place resolves where an instance of specID from imageID would go: the
+// spec, and the zone, zoneID or else the first the catalog lists that
+// offers the spec. Creation places instances so, and a cloud's price
+// inquiry checks a request so.
+func (c *Catalog) Place(specID, imageID, zoneID string) (*Spec, *Zone, error) {
+	spec := c.FindSpec(specID)
+	if spec == nil {
+		return nil, nil, notFound("spec", specID)
+	}
+	if imageID != "" && len(c.Images) > 0 && c.FindImage(imageID) == nil {
+		return nil, nil, notFound("image", imageID)
+	}
+	var zone *Zone
+	if zoneID == "" {
+		for i := range c.Zones {
+			if spec.OfferedIn(c.Zones[i].ID) {
+				zone = &c.Zones[i]
+				break
+			}
+		}
+		if zone == nil {
+			zone = &Zone{}
+		}
+	} else if zone = c.FindZone(zoneID); zone == nil {
+		return nil, nil, notFound("zone", zoneID)
+	}
+	if zone.ID != "" && !spec.OfferedIn(zone.ID) {
+		return nil, nil, &Error{Code: EINCOMPATIBLE, Subject: "spec", ID: spec.ID,
+			Message: fmt.Sprintf("Spec %s is not offered in zone %s.", spec.ID, zone.ID)}
+	}
+	return spec, zone, nil
 }
 
 // ResizeTargets returns the specs an instance of spec from in zone may change

@@ -26,7 +26,7 @@ func (s *Service) createInstances(ctx context.Context, req InstanceCreate, dryRu
 	if len(req.Names) == 0 {
 		return nil, invalid("count", "At least one instance must be created.")
 	}
-	spec, zone, err := s.placement(cloud, req.SpecID, req.ImageID, req.Zone)
+	spec, zone, err := cloud.Catalog.Place(req.SpecID, req.ImageID, req.Zone)
 	if err != nil {
 		return nil, err
 	}
@@ -60,38 +60,6 @@ func (s *Service) createInstances(ctx context.Context, req InstanceCreate, dryRu
 		}
 		return nil
 	})
-}
-
-// placement resolves a spec, image and zone of cloud, defaulting the zone to
-// the first one the catalog lists.
-func (s *Service) placement(cloud *Cloud, specID, imageID, zoneID string) (*Spec, *Zone, error) {
-	cat := cloud.Catalog
-	spec := cat.FindSpec(specID)
-	if spec == nil {
-		return nil, nil, notFound("spec", specID)
-	}
-	if imageID != "" && len(cat.Images) > 0 && cat.FindImage(imageID) == nil {
-		return nil, nil, notFound("image", imageID)
-	}
-	var zone *Zone
-	if zoneID == "" {
-		for i := range cat.Zones {
-			if spec.OfferedIn(cat.Zones[i].ID) {
-				zone = &cat.Zones[i]
-				break
-			}
-		}
-		if zone == nil {
-			zone = &Zone{}
-		}
-	} else if zone = cat.FindZone(zoneID); zone == nil {
-		return nil, nil, notFound("zone", zoneID)
-	}
-	if zone.ID != "" && !spec.OfferedIn(zone.ID) {
-		return nil, nil, &Error{Code: EINCOMPATIBLE, Subject: "spec", ID: spec.ID,
-			Message: fmt.Sprintf("Spec %s is not offered in zone %s.", spec.ID, zone.ID)}
-	}
-	return spec, zone, nil
 }
 
 func firstNonEmpty[T comparable](a, b T) T {
@@ -138,7 +106,7 @@ func (s *Service) seed(t *txn, sd InstanceSeed) (*Instance, error) {
 	if !ok {
 		return nil, notFound("cloud", sd.Cloud)
 	}
-	spec, zone, err := s.placement(cloud, sd.SpecID, sd.ImageID, sd.Zone)
+	spec, zone, err := cloud.Catalog.Place(sd.SpecID, sd.ImageID, sd.Zone)
 	if err != nil {
 		return nil, err
 	}

@@ -20,6 +20,9 @@ import (
 //     and dataDiskPrice are left out (the SDKs decode them as absent).
 const hoursPerMonth = 730
 
+// inquiryPriceCreateInstanceRequest has every documented field, so that
+// each is decoded to its type (a wrong one is refused, as everywhere); the
+// bandwidth, traffic and disks are not priced (above).
 type inquiryPriceCreateInstanceRequest struct {
 	ZoneID                  string        `json:"zoneId"`
 	InstanceType            string        `json:"instanceType"`
@@ -64,19 +67,9 @@ func (h *Handler) inquiryPriceCreateInstance(c *call, req *inquiryPriceCreateIns
 	if err := knownInternetCharge(req.InternetChargeType); err != nil {
 		return nil, err
 	}
-	cat := h.svc.Catalog(CloudName)
-	if cat.FindZone(req.ZoneID) == nil {
-		return nil, &vmplane.Error{Code: vmplane.ENOTFOUND, Subject: "zone", ID: req.ZoneID}
-	}
-	spec := cat.FindSpec(req.InstanceType)
-	if spec == nil {
-		return nil, &vmplane.Error{Code: vmplane.ENOTFOUND, Subject: "spec", ID: req.InstanceType}
-	}
-	if !spec.OfferedIn(req.ZoneID) {
-		return nil, &vmplane.Error{Code: vmplane.EINCOMPATIBLE, Subject: "spec", ID: spec.ID}
-	}
-	if req.ImageID != "" && cat.FindImage(req.ImageID) == nil {
-		return nil, &vmplane.Error{Code: vmplane.ENOTFOUND, Subject: "image", ID: req.ImageID}
+	spec, _, err := h.svc.Catalog(CloudName).Place(req.InstanceType, req.ImageID, req.ZoneID)
+	if err != nil {
+		return nil, err
 	}
 	if err := checkInternetCharge(spec, req.InternetChargeType); err != nil {
 		return nil, err
