@@ -17,7 +17,9 @@ import (
 //     discounted prices equal the others;
 //   - only the instance is priced: the catalog has no prices for disks,
 //     bandwidth or addresses, so eipPrice, bandwidthPrice, systemDiskPrice
-//     and dataDiskPrice are left out (the SDKs decode them as absent).
+//     and dataDiskPrice are left out (the SDKs decode them as absent);
+//   - the price is one instance's: the 2026 models' instanceCount is not
+//     multiplied in.
 const hoursPerMonth = 730
 
 // inquiryPriceCreateInstanceRequest has every documented field, so that
@@ -30,6 +32,8 @@ type inquiryPriceCreateInstanceRequest struct {
 	InstanceChargeType      string        `json:"instanceChargeType"`
 	InternetChargeType      string        `json:"internetChargeType"`
 	InstanceChargePrepaid   *chargePeriod `json:"instanceChargePrepaid"`
+	InstanceChargePostpaid  *chargePeriod `json:"instanceChargePostpaid"` // 2026-04-01
+	InstanceCount           *int          `json:"instanceCount"`          // 2026-04-01
 	TrafficPackageSize      *float64      `json:"trafficPackageSize"`
 	InternetMaxBandwidthOut *int          `json:"internetMaxBandwidthOut"`
 	SystemDisk              *diskRequest  `json:"systemDisk"`
