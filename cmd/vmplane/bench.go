@@ -15,7 +15,7 @@ func bench(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("vmplane bench", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	var cfg loadtest.Config
-	fs.StringVar(&cfg.Target, "target", "", "URL of a running server to load (default: start one in a child process)")
+	fs.StringVar(&cfg.Target, "target", "", "URL of a running server to load, started with --time-scale 0 for the workloads that change instances (default: start one in a child process)")
 	fs.IntVar(&cfg.PID, "pid", 0, "process id of the --target server, to measure its memory")
 	fs.StringVar(&cfg.AdminToken, "admin-token", "", "the --target server's admin token")
 	fs.StringVar(&cfg.Dir, "dir", "", "directory for the started server's data and the storage ceiling (default: a temporary one)")
