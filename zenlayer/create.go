@@ -71,13 +71,9 @@ type createInstancesResponse struct {
 // are documented, and returns what the core needs.
 func (req *createInstancesRequest) validate(cat *vmplane.Catalog) (vmplane.InstanceCreate, error) {
 	var out vmplane.InstanceCreate
-	for _, p := range []struct{ name, value string }{
-		{"zoneId", req.ZoneID}, {"imageId", req.ImageID}, {"instanceType", req.InstanceType},
-		{"instanceChargeType", req.InstanceChargeType}, {"internetChargeType", req.InternetChargeType},
-	} {
-		if p.value == "" {
-			return out, missing(p.name)
-		}
+	if err := required([2]string{"zoneId", req.ZoneID}, [2]string{"imageId", req.ImageID}, [2]string{"instanceType", req.InstanceType},
+		[2]string{"instanceChargeType", req.InstanceChargeType}, [2]string{"internetChargeType", req.InternetChargeType}); err != nil {
+		return out, err
 	}
 	charge, period, err := chargeOf(req.InstanceChargeType, req.InstanceChargePrepaid)
 	if err != nil {

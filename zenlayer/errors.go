@@ -58,6 +58,17 @@ func missing(name string) *apiError {
 	return errorf(http.StatusBadRequest, codeMissing, "The parameter `%s` is required.", name)
 }
 
+// required refuses the first of params, each a name and its value, that
+// is empty, in the order given (the order the parameters are documented).
+func required(params ...[2]string) error {
+	for _, p := range params {
+		if p[1] == "" {
+			return missing(p[0])
+		}
+	}
+	return nil
+}
+
 func badValue(format string, args ...any) *apiError {
 	return errorf(http.StatusBadRequest, codeValue, format, args...)
 }

@@ -56,13 +56,9 @@ type inquiryPriceCreateInstanceResponse struct {
 }
 
 func (h *Handler) inquiryPriceCreateInstance(c *call, req *inquiryPriceCreateInstanceRequest) (*inquiryPriceCreateInstanceResponse, error) {
-	for _, p := range []struct{ name, value string }{
-		{"zoneId", req.ZoneID}, {"instanceType", req.InstanceType},
-		{"instanceChargeType", req.InstanceChargeType}, {"internetChargeType", req.InternetChargeType},
-	} {
-		if p.value == "" {
-			return nil, missing(p.name)
-		}
+	if err := required([2]string{"zoneId", req.ZoneID}, [2]string{"instanceType", req.InstanceType},
+		[2]string{"instanceChargeType", req.InstanceChargeType}, [2]string{"internetChargeType", req.InternetChargeType}); err != nil {
+		return nil, err
 	}
 	charge, period, err := chargeOf(req.InstanceChargeType, req.InstanceChargePrepaid)
 	if err != nil {
