@@ -29,6 +29,7 @@ var fuzzRoutes = []struct{ method, path string }{
 	{"GET", "/v1/{project}/cloudservers/flavors"},
 	{"GET", "/v1/{project}/jobs/{job}"},
 	{"GET", "/v3/projects"},
+	{"POST", "/v1/{project}/cloudservers/batch-resize"},
 }
 
 // FuzzAPI sends signed requests with arbitrary bodies and queries to every

@@ -206,6 +206,20 @@ var goldenCases = []goldenCase{
 		body: `{"resize":{"flavorRef":"c6.xlarge.2","mode":"withStopServer","extendparam":{"isAutoPay":"true"}}}` + "\n", model: anyOf[model.ResizeServerResponse]},
 	{name: "batch_stop", setup: seeded(running, running), method: "POST", path: base + "/action",
 		body: `{"os-stop":{"servers":[{"id":"{id0}"},{"id":"{id1}"}],"type":"HARD"}}` + "\n", model: anyOf[model.BatchStopServersResponse]},
+	{name: "batch_resize", setup: seeded(running, running), method: "POST", path: base + "/batch-resize",
+		body: `{"resize":{"flavorRef":"c6.xlarge.2","servers":[{"id":"{id0}"},{"id":"{id1}"}],"mode":"withStopServer"}}` + "\n", model: anyOf[model.BatchResizeServersResponse]},
+	{name: "show_job_batch_resize_success", setup: func(g *goldenEnv) {
+		g.seed(running, running)
+		job, err := g.srv.Service.Submit(context.Background(), vmplane.OperationRequest{
+			Scope: vmplane.Scope{Cloud: "huawei", Account: vmplane.DefaultAccountID}, Kind: vmplane.KindResize, Mode: vmplane.ModeStopFirst,
+			InstanceIDs: []string{g.vars["{id0}"], g.vars["{id1}"]}, SpecID: "c6.xlarge.2",
+		})
+		if err != nil {
+			g.t.Fatal(err)
+		}
+		g.vars["{batch}"] = job.ID
+		g.srv.Advance(time.Minute)
+	}, method: "GET", path: "/v1/{project}/jobs/{batch}", model: anyOf[model.ShowJobResponse]},
 	{name: "delete_servers", setup: seeded(running), method: "POST", path: base + "/delete",
 		body: `{"servers":[{"id":"{id0}"}],"delete_publicip":true,"delete_volume":true}` + "\n", model: anyOf[model.DeleteServersResponse]},
 	{name: "show_job_init", setup: seeded(with(running, func(s *vmplane.InstanceSeed) { s.Operation = &vmplane.SeedOperation{Kind: vmplane.KindStop} })),

@@ -99,6 +99,7 @@ func NewHandler(svc *vmplane.Service, cfg Config) http.Handler {
 		{"PUT /v1/{project_id}/cloudservers/{server_id}", "UpdateServer", h.updateServer},
 		{"POST /v1/{project_id}/cloudservers/{server_id}/resize", "ResizePostPaidServer", h.resizePostPaid},
 		{"POST /v1.1/{project_id}/cloudservers/{server_id}/resize", "ResizeServer", h.resizeServer},
+		{"POST /v1/{project_id}/cloudservers/batch-resize", "BatchResizeServers", h.batchResize},
 		{"GET /v1/{project_id}/cloudservers/resize_flavors", "ListResizeFlavors", h.listResizeFlavors},
 		{"GET /v1/{project_id}/cloudservers/flavors", "ListFlavors", h.listFlavors},
 		{"GET /v1/{project_id}/jobs/{job_id}", "ShowJob", h.showJob},

@@ -13,17 +13,21 @@ import (
 // error_code and fail_reason).
 type jobType struct {
 	job, sub string
+	// single: a job of one server names it in entities.server_id, with no
+	// sub-jobs.
+	single bool
 }
 
 var jobTypes = map[vmplane.Kind]jobType{
-	vmplane.KindCreate:    {"createServer", "createSingleServer"},
-	vmplane.KindStart:     {"serversAction", "serverActions"},
-	vmplane.KindStop:      {"serversAction", "serverActions"},
-	vmplane.KindReboot:    {"serversAction", "serverActions"},
-	vmplane.KindTerminate: {"deleteServer", "deleteSingleServer"},
-	// A resize names its one server in entities.server_id, no sub-jobs.
-	vmplane.KindResize:          {"resizeServer", ""},
-	vmplane.KindScheduledResize: {"resizeServer", ""},
+	vmplane.KindCreate:    {"createServer", "createSingleServer", false},
+	vmplane.KindStart:     {"serversAction", "serverActions", false},
+	vmplane.KindStop:      {"serversAction", "serverActions", false},
+	vmplane.KindReboot:    {"serversAction", "serverActions", false},
+	vmplane.KindTerminate: {"deleteServer", "deleteSingleServer", false},
+	// A resize names its one server in entities.server_id, no sub-jobs; a
+	// batch resize has a sub-job a server.
+	vmplane.KindResize:          {"resizeServer", "resizeSingleServer", true},
+	vmplane.KindScheduledResize: {"resizeServer", "resizeSingleServer", true},
 }
 
 // jobFailure is what a job shows when a step failed for a reason of its own
@@ -133,7 +137,7 @@ func renderJob(id string, ops []vmplane.Operation, now time.Time) jobView {
 	if !running {
 		v.EndTime = end.UTC().Format(jobTimeLayout)
 	}
-	if types.sub == "" {
+	if types.single && len(ops) == 1 {
 		v.Entities.ServerID = ops[0].InstanceID
 	} else {
 		n := len(subs)
