@@ -56,8 +56,26 @@ func (s *Service) FindInstances(ctx context.Context, f InstanceFilter) ([]*Insta
 		}
 		slices.SortFunc(all, BySeq)
 	}
+	var marker *Instance
+	if f.After != "" {
+		if marker = s.instances.get(instanceKey(f.Cloud, f.After)); marker == nil || (f.Account != "" && marker.Account != f.Account) {
+			return nil, 0, notFound("marker", f.After)
+		}
+	}
 	if f.Compare == nil {
-		out, total := page(all, f.Match, f.Offset, f.Limit)
+		if marker != nil {
+			// all is in creation order: the marker's place is its Seq's.
+			i, found := slices.BinarySearchFunc(all, marker.Seq, func(in *Instance, seq int64) int { return cmp.Compare(in.Seq, seq) })
+			if f.Newest {
+				all = all[:i]
+			} else {
+				if found {
+					i++
+				}
+				all = all[i:]
+			}
+		}
+		out, total := page(all, f.Newest, f.Match, f.Offset, f.Limit)
 		return out, total, nil
 	}
 	if f.Match != nil {
@@ -66,15 +84,23 @@ func (s *Service) FindInstances(ctx context.Context, f InstanceFilter) ([]*Insta
 		all = slices.Clone(all)
 	}
 	slices.SortStableFunc(all, f.Compare)
-	out, total := page(all, nil, f.Offset, f.Limit)
+	if marker != nil {
+		// A stable sort of a list in creation order orders ties by Seq.
+		i, found := slices.BinarySearchFunc(all, marker, func(in, m *Instance) int { return cmp.Or(f.Compare(in, m), cmp.Compare(in.Seq, m.Seq)) })
+		if found {
+			i++
+		}
+		all = all[i:]
+	}
+	out, total := page(all, false, nil, f.Offset, f.Limit)
 	return out, total, nil
 }
 
-// page returns the instances of all that match (all of them when match is
-// nil) from offset, at most limit of them (0: no limit), and counts the
-// matches. The page is a slice of its own: all may be an index that changes
-// once the caller lets go of the lock.
-func page(all []*Instance, match func(*Instance) bool, offset, limit int) ([]*Instance, int) {
+// page returns the instances of all (from its end when newest) that match
+// (all of them when match is nil) from offset, at most limit of them (0: no
+// limit), and counts the matches. The page is a slice of its own: all may
+// be an index that changes once the caller lets go of the lock.
+func page(all []*Instance, newest bool, match func(*Instance) bool, offset, limit int) ([]*Instance, int) {
 	offset = max(offset, 0)
 	if match == nil {
 		lo, hi := min(offset, len(all)), len(all)
@@ -82,12 +108,22 @@ func page(all []*Instance, match func(*Instance) bool, offset, limit int) ([]*In
 			hi = min(lo+limit, hi)
 		}
 		out := make([]*Instance, hi-lo)
-		copy(out, all[lo:hi])
+		if newest {
+			for i := range out {
+				out[i] = all[len(all)-1-lo-i]
+			}
+		} else {
+			copy(out, all[lo:hi])
+		}
 		return out, len(all)
 	}
 	out := []*Instance{}
 	total := 0
-	for _, in := range all {
+	for i := range all {
+		in := all[i]
+		if newest {
+			in = all[len(all)-1-i]
+		}
 		if !match(in) {
 			continue
 		}

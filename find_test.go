@@ -31,39 +31,59 @@ func TestFindInstancesAgreesWithAFullScan(t *testing.T) {
 	}
 	stopped := func(in *vmplane.Instance) bool { return in.Power == vmplane.PowerStopped }
 	byName := func(a, b *vmplane.Instance) int { return cmp.Compare(a.Name, b.Name) }
+	byPower := func(a, b *vmplane.Instance) int { return cmp.Compare(a.Power, b.Power) } // many ties
+	// Markers: the first, a running and a stopped one in the middle (each
+	// matches one of the filters and not the other), the last.
+	markers := []string{"", all[0].ID, all[10].ID, all[11].ID, all[27].ID}
 	for _, region := range []string{"", "r1", "r2", "nowhere"} {
 		for _, match := range []func(*vmplane.Instance) bool{nil, stopped} {
-			for _, compare := range []func(a, b *vmplane.Instance) int{nil, byName} {
-				for _, pg := range [][2]int{{0, 0}, {0, 5}, {5, 5}, {17, 10}, {40, 5}, {-1, 3}} {
-					f := vmplane.InstanceFilter{Scope: defaultScope, Region: region, Match: match, Compare: compare, Offset: pg[0], Limit: pg[1]}
-					got, total, err := h.svc.FindInstances(t.Context(), f)
-					if err != nil {
-						t.Fatal(err)
-					}
-					want, wantTotal := scan(all, f)
-					name := fmt.Sprintf("region %q match %v sorted %v page %v", region, match != nil, compare != nil, pg)
-					if total != wantTotal || !slices.EqualFunc(got, want, func(a, b *vmplane.Instance) bool { return a.ID == b.ID }) {
-						t.Errorf("%s: got %d of %d %v, want %d of %d %v", name, len(got), total, idsOf(got), len(want), wantTotal, idsOf(want))
+			for _, compare := range []func(a, b *vmplane.Instance) int{nil, byName, byPower} {
+				for _, newest := range []bool{false, true} {
+					for _, marker := range markers {
+						for _, pg := range [][2]int{{0, 0}, {0, 5}, {5, 5}, {17, 10}, {40, 5}, {-1, 3}} {
+							f := vmplane.InstanceFilter{Scope: defaultScope, Region: region, Match: match, Compare: compare, Newest: newest, After: marker, Offset: pg[0], Limit: pg[1]}
+							got, total, err := h.svc.FindInstances(t.Context(), f)
+							if err != nil {
+								t.Fatal(err)
+							}
+							want, wantTotal := scan(all, f)
+							name := fmt.Sprintf("region %q match %v sorted %v newest %v after %q page %v", region, match != nil, compare != nil, newest, marker, pg)
+							if total != wantTotal || !slices.EqualFunc(got, want, func(a, b *vmplane.Instance) bool { return a.ID == b.ID }) {
+								t.Errorf("%s: got %d of %d %v, want %d of %d %v", name, len(got), total, idsOf(got), len(want), wantTotal, idsOf(want))
+							}
+						}
 					}
 				}
 			}
 		}
+	}
+	if _, _, err := h.svc.FindInstances(t.Context(), vmplane.InstanceFilter{Scope: defaultScope, After: "nope"}); vmplane.ErrorCode(err) != vmplane.ENOTFOUND {
+		t.Errorf("after an unknown instance: %v, want ENOTFOUND", err)
 	}
 	if got, _, _ := h.svc.FindInstances(t.Context(), vmplane.InstanceFilter{Scope: defaultScope, Region: "r2", IDs: ids[:6]}); len(got) != 1 || got[0].ID != ids[4] {
 		t.Errorf("ids in region r2: %v, want [%s]", idsOf(got), ids[4])
 	}
 }
 
-// scan is FindInstances the slow way.
+// scan is FindInstances the slow way: order everything, drop what comes up
+// to the marker, then filter and page.
 func scan(all []*vmplane.Instance, f vmplane.InstanceFilter) ([]*vmplane.Instance, int) {
+	ordered := slices.Clone(all)
+	switch {
+	case f.Compare != nil:
+		slices.SortStableFunc(ordered, f.Compare)
+	case f.Newest:
+		slices.Reverse(ordered)
+	}
+	if f.After != "" {
+		i := slices.IndexFunc(ordered, func(in *vmplane.Instance) bool { return in.ID == f.After })
+		ordered = ordered[i+1:]
+	}
 	var out []*vmplane.Instance
-	for _, in := range all {
+	for _, in := range ordered {
 		if (f.Region == "" || in.Region == f.Region) && (f.Match == nil || f.Match(in)) {
 			out = append(out, in)
 		}
-	}
-	if f.Compare != nil {
-		slices.SortStableFunc(out, f.Compare)
 	}
 	total := len(out)
 	lo := min(max(f.Offset, 0), total)

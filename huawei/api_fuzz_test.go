@@ -30,6 +30,7 @@ var fuzzRoutes = []struct{ method, path string }{
 	{"GET", "/v1/{project}/jobs/{job}"},
 	{"GET", "/v3/projects"},
 	{"POST", "/v1/{project}/cloudservers/batch-resize"},
+	{"GET", "/v1.1/{project}/cloudservers/detail"},
 }
 
 // FuzzAPI sends signed requests with arbitrary bodies and queries to every

@@ -45,6 +45,7 @@ var errorTable = map[errorKey]errorRow{
 	{vmplane.ENOTFOUND, "image"}:    {http.StatusBadRequest, "Ecs.0031", "The image does not exist."},
 	{vmplane.ENOTFOUND, "zone"}:     {http.StatusBadRequest, "Ecs.0005", "Invalid availability_zone [%[1]s]."},
 	{vmplane.ENOTFOUND, "job"}:      {http.StatusBadRequest, "Common.0011", "Failed to query system tasks."}, // UNVERIFIED for an unknown job id: the code ECS documents for "invalid job ID"
+	{vmplane.ENOTFOUND, "marker"}:   {http.StatusBadRequest, "Ecs.0005", "Invalid marker [%[1]s]."},          // UNVERIFIED: a list's marker that names no server
 	{vmplane.ENOTFOUND, ""}:         {http.StatusBadRequest, "Ecs.0005", ""},
 	{vmplane.EBUSY, ""}:             {http.StatusBadRequest, "Ecs.0100", statusMessage}, // UNVERIFIED: another task in progress
 	{vmplane.ESTATE, ""}:            {http.StatusBadRequest, "Ecs.0100", statusMessage},

@@ -116,7 +116,11 @@ func sign(r *http.Request, body []byte, ak, sk string, at time.Time) {
 	r.Header.Set("X-Sdk-Date", at.UTC().Format("20060102T150405Z"))
 	b := request.NewHttpRequestBuilder().WithEndpoint("http://" + r.URL.Host).WithPath(r.URL.Path).WithMethod(r.Method)
 	for k, v := range r.URL.Query() {
-		b.AddQueryParam(k, reflect.ValueOf(v[0]))
+		if len(v) == 1 {
+			b.AddQueryParam(k, reflect.ValueOf(v[0]))
+		} else {
+			b.AddQueryParam(k, reflect.ValueOf(v)) // a list, as the SDK sends expect-fields
+		}
 	}
 	for k := range r.Header {
 		b.AddHeaderParam(k, r.Header.Get(k))
@@ -183,6 +187,8 @@ var goldenCases = []goldenCase{
 	})), method: "GET", path: base + "/{id0}", model: anyOf[model.ShowServerResponse]},
 	{name: "list_servers_page_2", setup: seeded(running, running, running), method: "GET", path: base + "/detail?offset=2&limit=2",
 		model: anyOf[model.ListServersDetailsResponse]},
+	{name: "list_cloud_servers_first_page", setup: seeded(running, running), method: "GET", path: "/v1.1/{project}/cloudservers/detail?limit=1&expect-fields=power_state&expect-fields=addresses&expect-fields=market_info",
+		model: anyOf[model.ListCloudServersResponse]},
 	{name: "list_flavors_in_zone", method: "GET", path: base + "/flavors?availability_zone=cn-north-4c&limit=2&marker=c6.2xlarge.4",
 		model: anyOf[model.ListFlavorsResponse]},
 	{name: "list_resize_flavors", setup: seeded(running), method: "GET", path: base + "/resize_flavors?instance_uuid={id0}&sort_key=vcpus&sort_dir=desc&limit=2",

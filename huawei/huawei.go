@@ -95,6 +95,7 @@ func NewHandler(svc *vmplane.Service, cfg Config) http.Handler {
 		{"POST /v1/{project_id}/cloudservers/delete", "DeleteServers", h.deleteServers},
 		{"POST /v1/{project_id}/cloudservers/action", "BatchServersAction", h.batchAction},
 		{"GET /v1/{project_id}/cloudservers/detail", "ListServersDetails", h.listServers},
+		{"GET /v1.1/{project_id}/cloudservers/detail", "ListCloudServers", h.listCloudServers},
 		{"GET /v1/{project_id}/cloudservers/{server_id}", "ShowServer", h.showServer},
 		{"PUT /v1/{project_id}/cloudservers/{server_id}", "UpdateServer", h.updateServer},
 		{"POST /v1/{project_id}/cloudservers/{server_id}/resize", "ResizePostPaidServer", h.resizePostPaid},

@@ -30,8 +30,10 @@ func (h *Handler) showServer(w http.ResponseWriter, c *call) error {
 // listServers serves GET /v1/{project_id}/cloudservers/detail: offset is a
 // page number (1 when 0 or absent), limit a page size (25 by default, at
 // most 1000), count the number of matches. Newest servers come first
-// (UNVERIFIED). server_id, a comma-separated list, overrides every other
-// filter, as on ECS.
+// (UNVERIFIED). marker, the id of the last server of the previous page,
+// starts the page after it, and then offset is not read (UNVERIFIED: ECS
+// deprecates offset for marker). server_id, a comma-separated list,
+// overrides every other filter, as on ECS.
 func (h *Handler) listServers(w http.ResponseWriter, c *call) error {
 	q := c.r.URL.Query()
 	page, err := intParam(q, "offset", 1, 0, math.MaxInt32)
@@ -44,10 +46,9 @@ func (h *Handler) listServers(w http.ResponseWriter, c *call) error {
 	}
 	page, limit = max(page, 1), cmp.Or(limit, 25)
 	now := h.svc.Now()
-	f := vmplane.InstanceFilter{
-		Scope:   c.scope,
-		Compare: func(a, b *vmplane.Instance) int { return cmp.Compare(b.Seq, a.Seq) },
-		Offset:  min((page-1)*limit, math.MaxInt32), Limit: limit,
+	f := vmplane.InstanceFilter{Scope: c.scope, Newest: true, Offset: min((page-1)*limit, math.MaxInt32), Limit: limit}
+	if f.After = q.Get("marker"); f.After != "" {
+		f.Offset = 0
 	}
 	if ids := q.Get("server_id"); ids != "" {
 		f.IDs = strings.Split(ids, ",")
