@@ -171,59 +171,36 @@ func expected(values []string) (map[string]bool, error) {
 	return out, nil
 }
 
-// cloudServerFilter is v1.1's filters as one predicate.
+// cloudServerFilter is v1.1's filters as one predicate, nil when the
+// query has none.
 func cloudServerFilter(q url.Values, now time.Time) (func(*vmplane.Instance) bool, error) {
-	var since time.Time
+	// v1's filters, flavor by its v1.1 name.
+	f := serverFilters(func(name string) string {
+		if name == "flavor" {
+			name = "flavor_name"
+		}
+		return q.Get(name)
+	}, now)
+	f.on("id", func(in *vmplane.Instance, v string) bool { return in.ID == v })
+	f.on("image_id", func(in *vmplane.Instance, v string) bool { return in.ImageID == v })
+	f.on("availability_zone", func(in *vmplane.Instance, v string) bool { return strings.Contains(in.Zone, v) })
+	f.on("availability_zone_eq", func(in *vmplane.Instance, v string) bool { return in.Zone == v })
+	f.on("charging_mode", func(in *vmplane.Instance, v string) bool { return marketModes[in.Charge] == v })
+	f.on("key_name", func(in *vmplane.Instance, v string) bool { return in.Attr(attrKeyName) == v })
+	f.on("metadata-key", func(in *vmplane.Instance, v string) bool {
+		_, ok := in.Attrs[attrMetaPrefix+v]
+		return ok
+	})
+	f.on("in_recycle_bin", func(in *vmplane.Instance, v string) bool { return (in.Power == vmplane.PowerRecycled) == (v == "true") })
+	f.on("spod_id", func(*vmplane.Instance, string) bool { return false })
 	if v := q.Get("launched_since"); v != "" {
-		t, err := time.Parse(time.RFC3339, v)
+		since, err := time.Parse(time.RFC3339, v)
 		if err != nil {
 			return nil, invalidParam("Invalid launched_since [%s].", v)
 		}
-		since = t
+		f.on("launched_since", func(in *vmplane.Instance, _ string) bool { return !in.LaunchedAt.Before(since) })
 	}
-	recycled := q.Get("in_recycle_bin") == "true"
-	// v1's filters, by their v1.1 names.
-	shared := serverFilter(func(name string) string {
-		switch name {
-		case "flavor":
-			return q.Get("flavor_name")
-		case "name", "status", "tags", "not-tags", "enterprise_project_id":
-			return q.Get(name)
-		}
-		return ""
-	}, now)
-	return func(in *vmplane.Instance) bool {
-		if v := q.Get("id"); v != "" && in.ID != v {
-			return false
-		}
-		if v := q.Get("image_id"); v != "" && in.ImageID != v {
-			return false
-		}
-		if v := q.Get("availability_zone"); v != "" && !strings.Contains(in.Zone, v) {
-			return false
-		}
-		if v := q.Get("availability_zone_eq"); v != "" && in.Zone != v {
-			return false
-		}
-		if v := q.Get("charging_mode"); v != "" && marketModes[in.Charge] != v {
-			return false
-		}
-		if v := q.Get("key_name"); v != "" && in.Attr(attrKeyName) != v {
-			return false
-		}
-		if v := q.Get("metadata-key"); v != "" {
-			if _, ok := in.Attrs[attrMetaPrefix+v]; !ok {
-				return false
-			}
-		}
-		if q.Get("spod_id") != "" || (in.Power == vmplane.PowerRecycled) != recycled {
-			return false
-		}
-		if !since.IsZero() && in.LaunchedAt.Before(since) {
-			return false
-		}
-		return shared(in)
-	}, nil
+	return f.match(), nil
 }
 
 // cloudServerOf renders in as ListCloudServers shows it at time now, with

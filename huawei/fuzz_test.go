@@ -80,7 +80,12 @@ func FuzzQuery(f *testing.F) {
 				t.Errorf("%s=%q read as %d", name, q.Get(name), n)
 			}
 		}
-		serverFilter(q.Get, now)(in)
+		if match := serverFilters(q.Get, now).match(); match != nil {
+			match(in)
+		}
+		if match, err := cloudServerFilter(q, now); err == nil && match != nil {
+			match(in)
+		}
 		r := httptest.NewRequest("GET", "/v1/p/cloudservers/detail", nil)
 		r.URL.RawQuery = raw
 		canonicalQuery(r)

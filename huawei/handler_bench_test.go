@@ -33,3 +33,24 @@ func BenchmarkShowServerOf100k(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkListServersDetailsOf100k measures a page of 25 of 100,000
+// servers, newest first, as ListServersDetails' first page asks for it.
+func BenchmarkListServersDetailsOf100k(b *testing.B) {
+	srv := vmplanetest.NewServer(b, vmplanetest.Options{NoListener: true})
+	srv.SeedRunning("huawei", "s6.small.1", "cn-north-4a", 100_000)
+	h := srv.Handler()
+	b.ReportAllocs()
+	for b.Loop() {
+		r := httptest.NewRequest(http.MethodGet, "/v1/"+vmplanetest.ProjectID+"/cloudservers/detail", nil)
+		r.Header.Set("User-Agent", "huaweicloud-usdk-go/3.0")
+		r.Header.Set("X-Project-Id", vmplanetest.ProjectID)
+		r.Header.Set("Content-Type", "application/json")
+		huawei.Sign(r, nil, vmplanetest.AccessKey, vmplanetest.SecretKey, time.Now())
+		w := httptest.NewRecorder()
+		h.ServeHTTP(w, r)
+		if w.Code != http.StatusOK {
+			b.Fatalf("%d %s", w.Code, w.Body)
+		}
+	}
+}

@@ -53,7 +53,7 @@ func (h *Handler) listServers(w http.ResponseWriter, c *call) error {
 	if ids := q.Get("server_id"); ids != "" {
 		f.IDs = strings.Split(ids, ",")
 	} else {
-		f.Match = serverFilter(q.Get, now)
+		f.Match = serverFilters(q.Get, now).match()
 	}
 	list, total, err := h.svc.FindInstances(c.r.Context(), f)
 	if err != nil {
@@ -70,40 +70,53 @@ func (h *Handler) listServers(w http.ResponseWriter, c *call) error {
 	}{total, servers})
 }
 
-// serverFilter is the list query's filters as one predicate (get reads a
-// query parameter). name and ip match a part, ip_eq the whole address;
-// tags and not-tags take key=value or key items, comma-separated.
-func serverFilter(get func(string) string, now time.Time) func(*vmplane.Instance) bool {
+// filters gathers a list query's filters: each parameter the query gives
+// adds a predicate, so that a query without any costs no pass over the
+// servers.
+type filters struct {
+	get   func(string) string // reads a query parameter
+	preds []func(*vmplane.Instance) bool
+}
+
+// on adds match for the parameter name, when the query gives it.
+func (f *filters) on(name string, match func(in *vmplane.Instance, v string) bool) {
+	if v := f.get(name); v != "" {
+		f.preds = append(f.preds, func(in *vmplane.Instance) bool { return match(in, v) })
+	}
+}
+
+// match is the filters as one predicate, nil when there are none.
+func (f *filters) match() func(*vmplane.Instance) bool {
+	if len(f.preds) == 0 {
+		return nil
+	}
 	return func(in *vmplane.Instance) bool {
-		if v := get("flavor"); v != "" && in.SpecID != v {
-			return false
-		}
-		if v := get("name"); v != "" && !strings.Contains(in.Name, v) {
-			return false
-		}
-		if v := get("status"); v != "" && displayOf(in, now).Status != v {
-			return false
-		}
-		if v := get("enterprise_project_id"); v != "" && v != "all_granted_eps" && cmp.Or(in.Attr(attrEnterprise), "0") != v {
-			return false
-		}
-		if v := get("reservation_id"); v != "" && reservationID(in) != v {
-			return false
-		}
-		if v := get("ip"); v != "" && !strings.Contains(ipOf(in), v) {
-			return false
-		}
-		if v := get("ip_eq"); v != "" && ipOf(in) != v {
-			return false
-		}
-		if v := get("tags"); v != "" && !hasTags(in, v, true) {
-			return false
-		}
-		if v := get("not-tags"); v != "" && hasTags(in, v, false) {
-			return false
+		for _, p := range f.preds {
+			if !p(in) {
+				return false
+			}
 		}
 		return true
 	}
+}
+
+// serverFilters are v1's list filters. name and ip match a part, ip_eq the
+// whole address; tags and not-tags take key=value or key items,
+// comma-separated.
+func serverFilters(get func(string) string, now time.Time) *filters {
+	f := &filters{get: get}
+	f.on("flavor", func(in *vmplane.Instance, v string) bool { return in.SpecID == v })
+	f.on("name", func(in *vmplane.Instance, v string) bool { return strings.Contains(in.Name, v) })
+	f.on("status", func(in *vmplane.Instance, v string) bool { return displayOf(in, now).Status == v })
+	f.on("enterprise_project_id", func(in *vmplane.Instance, v string) bool {
+		return v == "all_granted_eps" || cmp.Or(in.Attr(attrEnterprise), "0") == v
+	})
+	f.on("reservation_id", func(in *vmplane.Instance, v string) bool { return reservationID(in) == v })
+	f.on("ip", func(in *vmplane.Instance, v string) bool { return strings.Contains(ipOf(in), v) })
+	f.on("ip_eq", func(in *vmplane.Instance, v string) bool { return ipOf(in) == v })
+	f.on("tags", func(in *vmplane.Instance, v string) bool { return hasTags(in, v, true) })
+	f.on("not-tags", func(in *vmplane.Instance, v string) bool { return !hasTags(in, v, false) })
+	return f
 }
 
 // hasTags reports whether in has all (or, with all false, any) of the
