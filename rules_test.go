@@ -1,6 +1,9 @@
 package vmplane_test
 
 import (
+	"errors"
+	"fmt"
+	"sync"
 	"testing"
 	"time"
 
@@ -213,5 +216,40 @@ func TestUpdateInstancesChangesAllOrNone(t *testing.T) {
 	}
 	if len(got) != 2 || got[0].Name != name || got[1].Name != name || h.get(a.ID).Name != name || h.get(b.ID).Name != name {
 		t.Fatalf("after the update: %+v; stored %q and %q", got, h.get(a.ID).Name, h.get(b.ID).Name)
+	}
+}
+
+// An Edit sees every change committed before it: racing edits that each
+// add an attribute up to a limit of three never pass it, and all the
+// others are refused with the edit's own error.
+func TestEditSeesEveryCommittedChange(t *testing.T) {
+	h := newHarness(t, harnessOptions{})
+	in := h.seedWith(vmplane.InstanceSeed{Name: "a"})
+	full := errors.New("full")
+	var wg sync.WaitGroup
+	errs := make([]error, 10)
+	for i := range errs {
+		wg.Go(func() {
+			_, errs[i] = h.svc.UpdateInstance(t.Context(), defaultScope, in.ID, vmplane.InstanceUpdate{Edit: func(attrs map[string]string) error {
+				if len(attrs) >= 3 {
+					return full
+				}
+				attrs[fmt.Sprintf("k%d", i)] = "v"
+				return nil
+			}})
+		})
+	}
+	wg.Wait()
+	refused := 0
+	for _, err := range errs {
+		switch {
+		case errors.Is(err, full):
+			refused++
+		case err != nil:
+			t.Fatal(err)
+		}
+	}
+	if got := len(h.get(in.ID).Attrs); got != 3 || refused != 7 {
+		t.Errorf("%d attributes after racing edits, %d edits refused; want 3 and 7", got, refused)
 	}
 }

@@ -11,7 +11,13 @@ import (
 type InstanceUpdate struct {
 	Name      *string
 	Protected *bool
-	Attrs     map[string]string
+	// Attrs are set, or deleted by an empty value.
+	Attrs map[string]string
+	// Edit, when set, changes a copy of the instance's attributes inside
+	// the commit, after Attrs, so that it sees every change committed
+	// before it (a limit on their number holds under races). An error
+	// refuses the whole update.
+	Edit func(attrs map[string]string) error
 }
 
 // UpdateInstance applies an InstanceUpdate.
@@ -42,6 +48,16 @@ func (s *Service) UpdateInstances(ctx context.Context, scope Scope, ids []string
 			}
 			if len(u.Attrs) > 0 {
 				n.Attrs = mergeAttrs(n.Attrs, u.Attrs)
+			}
+			if u.Edit != nil {
+				attrs := maps.Clone(n.Attrs)
+				if attrs == nil {
+					attrs = map[string]string{}
+				}
+				if err := u.Edit(attrs); err != nil {
+					return err
+				}
+				n.Attrs = attrs
 			}
 			n.UpdatedAt = t.now
 			t.putInstance(&n)

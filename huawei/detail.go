@@ -3,8 +3,6 @@ package huawei
 import (
 	"cmp"
 	"fmt"
-	"maps"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -265,13 +263,11 @@ func metadataOf(in *vmplane.Instance, cat *vmplane.Catalog, vpc string) map[stri
 	return md
 }
 
-// tagsOf renders the server's tags as ECS does: "key=value".
+// tagsOf renders the server's tags as ServerDetail does: "key=value".
 func tagsOf(in *vmplane.Instance) []string {
 	tags := []string{}
-	for _, k := range slices.Sorted(maps.Keys(in.Attrs)) {
-		if key, ok := strings.CutPrefix(k, attrTagPrefix); ok {
-			tags = append(tags, key+"="+in.Attrs[k])
-		}
+	for _, t := range tagList(in) {
+		tags = append(tags, t.Key+"="+t.Value)
 	}
 	return tags
 }

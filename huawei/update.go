@@ -103,11 +103,7 @@ func (h *Handler) updateServer(w http.ResponseWriter, c *call) error {
 		return err
 	}
 	d := detailOf(&in, c.account, h.svc.Catalog(cloudName), h.svc.Now())
-	scheme := "https"
-	if c.r.TLS == nil {
-		scheme = "http"
-	}
-	self := scheme + "://" + c.r.Host + "/v1/" + c.account.ProjectID + "/cloudservers/" + in.ID
+	self := baseURL(c.r) + "/v1/" + c.account.ProjectID + "/cloudservers/" + in.ID
 	out := updateResult{
 		ID: d.ID, Name: d.Name, Status: d.Status, TenantID: d.TenantID, UserID: d.UserID, Image: d.Image.ID,
 		Flavor:     simpleFlavor{ID: d.Flavor.ID, Links: []link{}},
