@@ -8,6 +8,7 @@ package huawei_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"slices"
 	"strings"
@@ -721,6 +722,15 @@ func TestDocumentedErrorsWithSDK(t *testing.T) {
 			return createWith(c, func(s *model.PostPaidServer) { s.ImageRef = "00000000-0000-4000-8000-000000000000" })
 		}, 400, "Ecs.0031"},
 		{"create with a vpc id that is no uuid", func() error { return createWith(c, func(s *model.PostPaidServer) { s.Vpcid = "sdf" }) }, 400, "Ecs.0005"},
+		{"create with 21 tags", func() error {
+			return createWith(c, func(s *model.PostPaidServer) {
+				tags := make([]model.PostPaidServerTag, 21)
+				for i := range tags {
+					tags[i] = model.PostPaidServerTag{Key: fmt.Sprintf("k%d", i), Value: "v"}
+				}
+				s.ServerTags = &tags
+			})
+		}, 400, "Ecs.0005"},
 		{"create without nics", func() error { return createWith(c, func(s *model.PostPaidServer) { s.Nics = nil }) }, 400, "Ecs.0005"},
 		{"create in an unknown zone", func() error {
 			return createWith(c, func(s *model.PostPaidServer) { s.AvailabilityZone = str("cn-north-4z") })

@@ -322,9 +322,12 @@ func instanceCreate(s *serverCreate) (vmplane.InstanceCreate, error) {
 	for k, v := range s.Metadata {
 		set(attrMetaPrefix+k, v)
 	}
+	if len(s.ServerTags) > maxTags {
+		return out, invalidParam("A server can have at most %d tags.", maxTags)
+	}
 	for _, t := range s.ServerTags {
-		if t.Key == "" {
-			return out, invalidParam("server_tags key is required.")
+		if err := checkTag(t.Key, &t.Value); err != nil {
+			return out, err
 		}
 		attrs[attrTagPrefix+t.Key] = t.Value
 	}

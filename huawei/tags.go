@@ -20,6 +20,17 @@ const (
 	maxTagValueLen = 255
 )
 
+// checkTag checks a tag's key and, if given, its value.
+func checkTag(key string, value *string) error {
+	switch {
+	case key == "" || utf8.RuneCountInString(key) > maxTagKeyLen:
+		return invalidParam("Invalid tag key [%s]: 1 to %d characters.", key, maxTagKeyLen)
+	case value != nil && utf8.RuneCountInString(*value) > maxTagValueLen:
+		return invalidParam("Invalid tag value [%s]: up to %d characters.", *value, maxTagValueLen)
+	}
+	return nil
+}
+
 type serverTag struct {
 	Key   string `json:"key"`
 	Value string `json:"value"`
@@ -75,11 +86,8 @@ func (h *Handler) tagAction(w http.ResponseWriter, c *call) error {
 		return invalidParam("tags is required.")
 	}
 	for _, t := range req.Tags {
-		switch {
-		case t.Key == "" || utf8.RuneCountInString(t.Key) > maxTagKeyLen:
-			return invalidParam("Invalid tag key [%s]: 1 to %d characters.", t.Key, maxTagKeyLen)
-		case t.Value != nil && utf8.RuneCountInString(*t.Value) > maxTagValueLen:
-			return invalidParam("Invalid tag value [%s]: up to %d characters.", *t.Value, maxTagValueLen)
+		if err := checkTag(t.Key, t.Value); err != nil {
+			return err
 		}
 	}
 	// The edit runs inside the commit, so the limit holds when clients race.
