@@ -179,3 +179,41 @@ func TestListCloudServersFilters(t *testing.T) {
 		})
 	}
 }
+
+// A status filter of ACTIVE or SHUTOFF finds the servers in that vm_state,
+// in an intermediate status too, as ECS documents; another status finds
+// only itself.
+func TestListStatusFilterTakesIntermediateStates(t *testing.T) {
+	srv := vmplanetest.NewServer(t, vmplanetest.Options{})
+	c := newClient(t, srv)
+	if _, err := srv.Service.SeedInstances(context.Background(), []vmplane.InstanceSeed{
+		{Cloud: "huawei", Name: "running", SpecID: "s6.large.2", Power: vmplane.PowerRunning},
+		{Cloud: "huawei", Name: "rebooting", SpecID: "s6.large.2", Power: vmplane.PowerRunning, Operation: &vmplane.SeedOperation{Kind: vmplane.KindReboot}},
+		{Cloud: "huawei", Name: "stopped", SpecID: "s6.large.2", Power: vmplane.PowerStopped},
+		{Cloud: "huawei", Name: "resizing", SpecID: "s6.large.2", Power: vmplane.PowerStopped, Operation: &vmplane.SeedOperation{Kind: vmplane.KindResize, SpecID: "c6.xlarge.2"}},
+	}); err != nil {
+		t.Fatal(err)
+	}
+	srv.Advance(time.Second)
+	for status, want := range map[string][]string{
+		"ACTIVE":  {"rebooting", "running"},
+		"SHUTOFF": {"resizing", "stopped"},
+		"REBOOT":  {"rebooting"},
+		"RESIZE":  {"resizing"},
+	} {
+		v1, err := c.ListServersDetails(&model.ListServersDetailsRequest{Status: &status})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, s := range *v1.Servers {
+			got = append(got, s.Name)
+		}
+		v11 := cloudNames(listCloudServers(t, c, model.ListCloudServersRequest{Status: &status}))
+		slices.Sort(got)
+		slices.Sort(v11)
+		if !slices.Equal(got, want) || !slices.Equal(v11, want) {
+			t.Errorf("status=%s found %v on v1 and %v on v1.1, want %v", status, got, v11, want)
+		}
+	}
+}

@@ -100,6 +100,14 @@ func (f *filters) match() func(*vmplane.Instance) bool {
 	}
 }
 
+// statusVMStates are the statuses a list filter takes as their vm_state:
+// every server in it, those in an intermediate status included. ECS
+// documents that ACTIVE also finds REBOOT, HARD_REBOOT, REBUILD, MIGRATING
+// and RESIZE, SHUTOFF also RESIZE and REBUILD, ERROR also REBUILD and
+// VERIFY_RESIZE also REVERT_RESIZE, which is what Nova's status filter
+// does: it filters on vm_state.
+var statusVMStates = map[string]string{"ACTIVE": "active", "SHUTOFF": "stopped", "ERROR": "error", "VERIFY_RESIZE": "resized"}
+
 // serverFilters are v1's list filters. name and ip match a part, ip_eq the
 // whole address; tags and not-tags take key=value or key items,
 // comma-separated.
@@ -107,7 +115,13 @@ func serverFilters(get func(string) string, now time.Time) *filters {
 	f := &filters{get: get}
 	f.on("flavor", func(in *vmplane.Instance, v string) bool { return in.SpecID == v })
 	f.on("name", func(in *vmplane.Instance, v string) bool { return strings.Contains(in.Name, v) })
-	f.on("status", func(in *vmplane.Instance, v string) bool { return displayOf(in, now).Status == v })
+	f.on("status", func(in *vmplane.Instance, v string) bool {
+		d := displayOf(in, now)
+		if vm, ok := statusVMStates[v]; ok {
+			return d.VMState == vm
+		}
+		return d.Status == v
+	})
 	f.on("enterprise_project_id", func(in *vmplane.Instance, v string) bool {
 		return v == "all_granted_eps" || cmp.Or(in.Attr(attrEnterprise), "0") == v
 	})
