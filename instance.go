@@ -146,9 +146,9 @@ type InstanceFilter struct {
 	Compare func(a, b *Instance) int
 	// Newest lists the newest instances first, when there is no Compare.
 	Newest bool
-	// After starts the result after this instance (a paging marker): after
-	// where it is, or would be, in the order, whether or not it matches.
-	// An unknown instance is ENOTFOUND, subject "marker".
+	// After starts the result after this instance of Scope.Cloud (a paging
+	// marker): after where it is, or would be, in the order, whether or not
+	// it matches. An unknown instance is ENOTFOUND, subject "marker".
 	After string
 	// Offset and Limit page the result; Limit 0 means no limit.
 	Offset, Limit int
