@@ -132,6 +132,8 @@ var Transitions = []Transition{
 	// A rebuild provisions the machine again, with the instance's image
 	// (which the operation set when it was accepted), then boots it.
 	{KindRebuild, ModeStrict, PowerStopped, steps(ActionProvision, PowerStopped, ActionPowerOn, PowerRunning), PowerFailed},
+	{KindRebuild, ModeStopFirst, PowerStopped, steps(ActionProvision, PowerStopped, ActionPowerOn, PowerRunning), PowerFailed},
+	{KindRebuild, ModeStopFirst, PowerRunning, steps(ActionPowerOff, PowerStopped, ActionProvision, PowerStopped, ActionPowerOn, PowerRunning), PowerFailed},
 }
 
 func steps(pairs ...any) []Step {
@@ -250,7 +252,10 @@ type OperationRequest struct {
 	SpecID string
 	// ImageID is the image a rebuild installs; empty keeps the instance's.
 	ImageID string
-	Hard    bool
+	// Attrs are set on each instance, or deleted by an empty value, in the
+	// commit that accepts the operation (a rebuild's new key pair).
+	Attrs map[string]string
+	Hard  bool
 }
 
 // Job is what one accepted request produced: an operation per instance and

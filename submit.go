@@ -105,6 +105,9 @@ func (s *Service) admit(t *txn, cloud *Cloud, in *Instance, req OperationRequest
 	if req.Kind == KindRebuild && req.ImageID != "" {
 		n.ImageID = req.ImageID // what the machine is provisioned from
 	}
+	if len(req.Attrs) > 0 {
+		n.Attrs = mergeAttrs(n.Attrs, req.Attrs)
+	}
 	t.startOperation(job, &n, tr, req, s.faults.take(req.Cloud, req.Kind, in.ID))
 	return nil
 }

@@ -152,22 +152,32 @@ func modeName(m vmplane.Mode) string {
 func TestRebuildInstallsTheImageAndBoots(t *testing.T) {
 	h := newHarness(t, harnessOptions{})
 	in := h.seedWith(vmplane.InstanceSeed{Power: vmplane.PowerStopped, ImageID: "debian-12"})
-	_, err := h.svc.Submit(t.Context(), vmplane.OperationRequest{Scope: defaultScope, Kind: vmplane.KindRebuild, ImageID: "windows", InstanceIDs: []string{in.ID}})
+	key := map[string]string{"key": "new-pair"}
+	_, err := h.svc.Submit(t.Context(), vmplane.OperationRequest{Scope: defaultScope, Kind: vmplane.KindRebuild, ImageID: "windows", Attrs: key, InstanceIDs: []string{in.ID}})
 	wantCode(t, err, vmplane.ENOTFOUND)
-	if got := h.get(in.ID); got.ImageID != "debian-12" || got.Op != nil {
+	if got := h.get(in.ID); got.ImageID != "debian-12" || got.Op != nil || got.Attr("key") != "" {
 		t.Fatalf("a refused rebuild changed the instance: %+v", got)
 	}
 
-	job, err := h.svc.Submit(t.Context(), vmplane.OperationRequest{Scope: defaultScope, Kind: vmplane.KindRebuild, ImageID: "ubuntu-24", InstanceIDs: []string{in.ID}})
+	job, err := h.svc.Submit(t.Context(), vmplane.OperationRequest{Scope: defaultScope, Kind: vmplane.KindRebuild, ImageID: "ubuntu-24", Attrs: key, InstanceIDs: []string{in.ID}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := job.Instances[0]; got.ImageID != "ubuntu-24" || got.Power != vmplane.PowerStopped || got.Op.Current().Action != vmplane.ActionProvision {
-		t.Fatalf("accepted: image %s power %s op %+v", got.ImageID, got.Power, got.Op)
+	if got := job.Instances[0]; got.ImageID != "ubuntu-24" || got.Power != vmplane.PowerStopped || got.Op.Current().Action != vmplane.ActionProvision || got.Attr("key") != "new-pair" {
+		t.Fatalf("accepted: image %s power %s op %+v attrs %v", got.ImageID, got.Power, got.Op, got.Attrs)
 	}
 	h.advance(time.Minute)
 	if got := h.get(in.ID); got.Power != vmplane.PowerRunning || got.ImageID != "ubuntu-24" || got.Op != nil || got.Last.Kind != vmplane.KindRebuild {
 		t.Fatalf("after the rebuild: power %s image %s op %v last %+v", got.Power, got.ImageID, got.Op, got.Last)
+	}
+	// Stopping first, a rebuild takes a running instance.
+	stopFirst, err := h.svc.Submit(t.Context(), vmplane.OperationRequest{Scope: defaultScope, Kind: vmplane.KindRebuild, Mode: vmplane.ModeStopFirst, InstanceIDs: []string{in.ID}})
+	if err != nil || stopFirst.Instances[0].Op.Current().Action != vmplane.ActionPowerOff {
+		t.Fatalf("a rebuild of a running instance, stopping first: %v, %+v", err, stopFirst)
+	}
+	h.advance(time.Minute)
+	if got := h.get(in.ID); got.Power != vmplane.PowerRunning || got.Op != nil || got.Last.Kind != vmplane.KindRebuild {
+		t.Fatalf("after a rebuild that stopped first: power %s op %v last %+v", got.Power, got.Op, got.Last)
 	}
 	// Without an image, a rebuild keeps the one the instance has.
 	h.mustSubmit(vmplane.KindStop, vmplane.ModeStrict, "", in.ID)

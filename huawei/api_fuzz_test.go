@@ -32,6 +32,7 @@ var fuzzRoutes = []struct{ method, path string }{
 	{"POST", "/v1/{project}/cloudservers/batch-resize"},
 	{"GET", "/v1.1/{project}/cloudservers/detail"},
 	{"POST", "/v1/{project}/cloudservers/{id}/tags/action"},
+	{"POST", "/v2/{project}/cloudservers/{id}/reinstallos"},
 }
 
 // FuzzAPI sends signed requests with arbitrary bodies and queries to every

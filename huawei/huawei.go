@@ -24,7 +24,7 @@ import (
 )
 
 // Routes are the path prefixes the handler serves.
-var Routes = []string{"/v1/", "/v1.1/", "/v3/"}
+var Routes = []string{"/v1/", "/v1.1/", "/v2/", "/v3/"}
 
 // cloudName is the cloud's name in the core.
 const cloudName = "huawei"
@@ -106,6 +106,8 @@ func NewHandler(svc *vmplane.Service, cfg Config) http.Handler {
 		{"POST /v1/{project_id}/cloudservers/{server_id}/tags/action", "BatchCreateServerTags", h.tagAction},
 		{"GET /v1/{project_id}/cloudservers/tags", "ListServerTags", h.listProjectTags},
 		{"GET /v1/{project_id}/cloudservers/flavors", "ListFlavors", h.listFlavors},
+		{"POST /v2/{project_id}/cloudservers/{server_id}/reinstallos", "ReinstallServerWithCloudInit", h.reinstallOS},
+		{"POST /v2/{project_id}/cloudservers/{server_id}/changeos", "ChangeServerOsWithCloudInit", h.changeOS},
 		{"GET /v1/{project_id}/jobs/{job_id}", "ShowJob", h.showJob},
 		{"GET /v3/projects", "KeystoneListProjects", h.listProjects},
 	}

@@ -9,8 +9,8 @@ import (
 
 // jobType names an ECS job and its sub-jobs by kind of operation. The
 // batch action names are recorded (serversAction / serverActions), as is
-// create; resize and delete are UNVERIFIED (clients read only the status,
-// error_code and fail_reason).
+// create; resize, delete and the OS reinstall are UNVERIFIED (clients read
+// only the status, error_code and fail_reason).
 type jobType struct {
 	job, sub string
 	// single: a job of one server names it in entities.server_id, with no
@@ -28,6 +28,7 @@ var jobTypes = map[vmplane.Kind]jobType{
 	// batch resize has a sub-job a server.
 	vmplane.KindResize:          {"resizeServer", "resizeSingleServer", true},
 	vmplane.KindScheduledResize: {"resizeServer", "resizeSingleServer", true},
+	vmplane.KindRebuild:         {"reinstallOS", "reinstallSingleOS", true},
 }
 
 // jobFailure is what a job shows when a step failed for a reason of its own

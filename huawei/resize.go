@@ -82,6 +82,12 @@ func resizeMode(mode string, cpuOptions json.RawMessage) (vmplane.Mode, error) {
 	if err := checkCPUOptions(cpuOptions); err != nil {
 		return "", err
 	}
+	return stopMode(mode)
+}
+
+// stopMode reads the mode of a change that needs a stopped server:
+// withStopServer stops a running one first.
+func stopMode(mode string) (vmplane.Mode, error) {
 	switch mode {
 	case "":
 		return vmplane.ModeStrict, nil
