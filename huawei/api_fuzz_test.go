@@ -33,6 +33,8 @@ var fuzzRoutes = []struct{ method, path string }{
 	{"GET", "/v1.1/{project}/cloudservers/detail"},
 	{"POST", "/v1/{project}/cloudservers/{id}/tags/action"},
 	{"POST", "/v2/{project}/cloudservers/{id}/reinstallos"},
+	{"PUT", "/v1/{project}/cloudservers/{id}/os-reset-password"},
+	{"PUT", "/v1/{project}/cloudservers/server-name"},
 }
 
 // FuzzAPI sends signed requests with arbitrary bodies and queries to every

@@ -233,6 +233,8 @@ var goldenCases = []goldenCase{
 	{name: "change_os", setup: seeded(running), method: "POST", path: "/v2/{project}/cloudservers/{id0}/changeos",
 		body:  `{"os-change":{"keyname":"KeyPair-new","imageid":"51a76dc4-0a0c-4e7c-bb01-d9dbaabe1441","mode":"withStopServer","metadata":{"user_data":"IyEvYmluL2Jhc2g="}}}` + "\n",
 		model: anyOf[model.ChangeServerOsWithCloudInitResponse]},
+	{name: "batch_update_servers_name", setup: seeded(running, running), method: "PUT", path: base + "/server-name",
+		body: `{"name":"develop","servers":[{"id":"{id0}"},{"id":"{id1}"}]}` + "\n", model: anyOf[model.BatchUpdateServersNameResponse]},
 	{name: "delete_servers", setup: seeded(running), method: "POST", path: base + "/delete",
 		body: `{"servers":[{"id":"{id0}"}],"delete_publicip":true,"delete_volume":true}` + "\n", model: anyOf[model.DeleteServersResponse]},
 	{name: "show_job_init", setup: seeded(with(running, func(s *vmplane.InstanceSeed) { s.Operation = &vmplane.SeedOperation{Kind: vmplane.KindStop} })),

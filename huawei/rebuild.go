@@ -63,8 +63,22 @@ func (h *Handler) rebuild(w http.ResponseWriter, c *call, opt *rebuildOption) er
 	if err != nil {
 		return err
 	}
-	if (opt.Adminpass == nil || *opt.Adminpass == "") && (opt.Keyname == nil || *opt.Keyname == "") {
+	id := c.r.PathValue("server_id")
+	switch {
+	case (opt.Adminpass == nil || *opt.Adminpass == "") && (opt.Keyname == nil || *opt.Keyname == ""):
 		return invalidParam("One of adminpass and keyname is required.")
+	case opt.Adminpass != nil && *opt.Adminpass != "":
+		image := opt.ImageID
+		if image == "" {
+			in, err := h.svc.FindInstanceByID(c.r.Context(), c.scope, id)
+			if err != nil {
+				return err
+			}
+			image = in.ImageID
+		}
+		if err := checkPassword(*opt.Adminpass, h.svc.Catalog(cloudName), image); err != nil {
+			return err
+		}
 	}
 	// The server logs in with what the rebuild gave: a password alone
 	// leaves it no key pair.
@@ -76,6 +90,6 @@ func (h *Handler) rebuild(w http.ResponseWriter, c *call, opt *rebuildOption) er
 		attrs[attrUserData] = *opt.Metadata.UserData
 	}
 	return h.submit(w, c, vmplane.OperationRequest{
-		Kind: vmplane.KindRebuild, Mode: mode, InstanceIDs: []string{c.r.PathValue("server_id")}, ImageID: opt.ImageID, Attrs: attrs,
+		Kind: vmplane.KindRebuild, Mode: mode, InstanceIDs: []string{id}, ImageID: opt.ImageID, Attrs: attrs,
 	})
 }

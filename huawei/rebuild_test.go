@@ -71,6 +71,9 @@ func TestReinstallOS(t *testing.T) {
 	srv.Advance(3 * time.Second)
 	_, err = reinstall(model.ReinstallServerWithCloudInitOption{})
 	wantAPIError(t, err, 400, "Ecs.0005")
+	weak := "password"
+	_, err = reinstall(model.ReinstallServerWithCloudInitOption{Adminpass: &weak})
+	wantAPIError(t, err, 400, "Ecs.0005")
 
 	resp, err := reinstall(model.ReinstallServerWithCloudInitOption{Adminpass: &pass})
 	if err != nil {

@@ -117,9 +117,7 @@ func (h *Handler) tagAction(w http.ResponseWriter, c *call) error {
 	if _, err := h.svc.UpdateInstance(c.r.Context(), c.scope, c.r.PathValue("server_id"), vmplane.InstanceUpdate{Edit: edit}); err != nil {
 		return err
 	}
-	rec.Code = "ok"
-	w.WriteHeader(http.StatusNoContent)
-	return nil
+	return noContent(w, c)
 }
 
 // listProjectTags (the SDK's ListServerTags) serves GET /v1/{project_id}/cloudservers/tags: every tag

@@ -121,3 +121,42 @@ func (h *Handler) updateServer(w http.ResponseWriter, c *call) error {
 		Server updateResult `json:"server"`
 	}{out})
 }
+
+// maxRename is how many servers one BatchUpdateServersName may name.
+const maxRename = 100
+
+// batchRename serves PUT /v1/{project_id}/cloudservers/server-name
+// (BatchUpdateServersName): one name for up to 100 servers, all of them or
+// none, answered at once with the servers; ECS adds no suffix. A dry run
+// checks and answers the same without renaming (UNVERIFIED: ECS documents
+// that it answers normally).
+func (h *Handler) batchRename(w http.ResponseWriter, c *call) error {
+	var req struct {
+		Name    string      `json:"name"`
+		DryRun  bool        `json:"dry_run"`
+		Servers []serverRef `json:"servers"`
+	}
+	if err := decodeBody(c.body, &req); err != nil {
+		return err
+	}
+	if err := checkName(req.Name); err != nil {
+		return err
+	}
+	if len(req.Servers) > maxRename {
+		return errTooMany
+	}
+	ids, err := serverIDs(req.Servers)
+	if err != nil {
+		return err
+	}
+	if req.DryRun {
+		for _, id := range ids {
+			if _, err := h.svc.FindInstanceByID(c.r.Context(), c.scope, id); err != nil {
+				return err
+			}
+		}
+	} else if _, err := h.svc.UpdateInstances(c.r.Context(), c.scope, ids, vmplane.InstanceUpdate{Name: &req.Name}); err != nil {
+		return err
+	}
+	return replyServers(w, c, ids)
+}
