@@ -38,6 +38,10 @@ func TestResetServerPasswordRules(t *testing.T) {
 		_, err := reset(pw)
 		wantAPIError(t, err, 400, "Ecs.0005")
 	}
+	pw := "Secret-Passw0rd"
+	if err := createWith(c, func(s *model.PostPaidServer) { s.AdminPass = &pw }); err != nil {
+		t.Errorf("a create with a password ECS accepts: %v", err)
+	}
 	_, err := c.ResetServerPassword(&model.ResetServerPasswordRequest{ServerId: "7d3f2a10-0b1c-4d2e-8f3a-4b5c6d7e8f90", Body: &model.ResetServerPasswordRequestBody{
 		ResetPassword: &model.ResetServerPasswordOption{NewPassword: "Secret-Passw0rd"},
 	}})

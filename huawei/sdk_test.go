@@ -722,6 +722,9 @@ func TestDocumentedErrorsWithSDK(t *testing.T) {
 			return createWith(c, func(s *model.PostPaidServer) { s.ImageRef = "00000000-0000-4000-8000-000000000000" })
 		}, 400, "Ecs.0031"},
 		{"create with a vpc id that is no uuid", func() error { return createWith(c, func(s *model.PostPaidServer) { s.Vpcid = "sdf" }) }, 400, "Ecs.0005"},
+		{"create with a weak adminPass", func() error {
+			return createWith(c, func(s *model.PostPaidServer) { s.AdminPass = str("password1") })
+		}, 400, "Ecs.0005"},
 		{"create with 21 tags", func() error {
 			return createWith(c, func(s *model.PostPaidServer) {
 				tags := make([]model.PostPaidServerTag, 21)

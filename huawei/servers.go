@@ -171,6 +171,7 @@ type serverCreate struct {
 	Count          *int        `json:"count"`
 	IsAutoRename   *bool       `json:"isAutoRename"`
 	KeyName        string      `json:"key_name"`
+	AdminPass      string      `json:"adminPass"` // checked, kept nowhere
 	UserData       string      `json:"user_data"`
 	SecurityGroups []serverRef `json:"security_groups"`
 	Extendparam    *struct {
@@ -215,6 +216,11 @@ func (h *Handler) createServers(w http.ResponseWriter, c *call) error {
 	create, err := instanceCreate(req.Server)
 	if err != nil {
 		return err
+	}
+	if pw := req.Server.AdminPass; pw != "" {
+		if err := checkPassword(pw, h.svc.Catalog(cloudName), req.Server.ImageRef); err != nil {
+			return err
+		}
 	}
 	create.Scope = c.scope
 	if req.DryRun != nil && *req.DryRun {
