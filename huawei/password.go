@@ -21,9 +21,11 @@ func checkPassword(pw string, cat *vmplane.Catalog, imageID string) error {
 	if img := cat.FindImage(imageID); img != nil && img.OS == "Windows" {
 		user = "administrator"
 	}
-	refuse := invalidParam("Invalid password: 8 to 26 characters, at least three of upper-case letters, lower-case letters, digits and %s, without the user name %s forwards or backwards.", passwordSpecials, user)
+	refuse := func() error {
+		return invalidParam("Invalid password: 8 to 26 characters, at least three of upper-case letters, lower-case letters, digits and %s, without the user name %s forwards or backwards.", passwordSpecials, user)
+	}
 	if n := utf8.RuneCountInString(pw); n < 8 || n > 26 {
-		return refuse
+		return refuse()
 	}
 	var upper, lower, digit, special bool
 	for _, r := range pw {
@@ -37,7 +39,7 @@ func checkPassword(pw string, cat *vmplane.Catalog, imageID string) error {
 		case strings.ContainsRune(passwordSpecials, r):
 			special = true
 		default:
-			return refuse
+			return refuse()
 		}
 	}
 	kinds := 0
@@ -48,7 +50,7 @@ func checkPassword(pw string, cat *vmplane.Catalog, imageID string) error {
 	}
 	lowered := strings.ToLower(pw)
 	if kinds < 3 || strings.Contains(lowered, user) || strings.Contains(lowered, reversed(user)) {
-		return refuse
+		return refuse()
 	}
 	return nil
 }

@@ -11,7 +11,6 @@ import (
 type rebuildOption struct {
 	Adminpass *string `json:"adminpass"`
 	Keyname   *string `json:"keyname"`
-	Userid    string  `json:"userid"`
 	ImageID   string  `json:"imageid"`
 	Mode      string  `json:"mode"`
 	Metadata  *struct {
