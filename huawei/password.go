@@ -105,12 +105,12 @@ func (h *Handler) batchResetPasswords(w http.ResponseWriter, c *call) error {
 	if err != nil {
 		return err
 	}
+	servers, err := h.findServers(c, ids)
+	if err != nil {
+		return err
+	}
 	cat := h.svc.Catalog(cloudName)
-	for _, id := range ids {
-		in, err := h.svc.FindInstanceByID(c.r.Context(), c.scope, id)
-		if err != nil {
-			return err
-		}
+	for _, in := range servers {
 		if err := checkPassword(req.NewPassword, cat, in.ImageID); err != nil {
 			return err
 		}

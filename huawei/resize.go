@@ -160,20 +160,15 @@ func (h *Handler) batchResize(w http.ResponseWriter, c *call) error {
 	// The batch's rules are checked on the servers as they are now; the
 	// core then admits each server's change atomically, so a server that
 	// changed in between is still refused by its own state.
-	var first vmplane.Instance
-	for i, id := range ids {
-		in, err := h.svc.FindInstanceByID(c.r.Context(), c.scope, id)
-		if err != nil {
-			return err
-		}
-		if in.Charge == vmplane.ChargeSpot {
-			return errSpotResize
-		}
-		if i == 0 {
-			first = in
-			continue
-		}
+	servers, err := h.findServers(c, ids)
+	if err != nil {
+		return err
+	}
+	first := servers[0]
+	for _, in := range servers {
 		switch {
+		case in.Charge == vmplane.ChargeSpot:
+			return errSpotResize
 		case in.Charge != first.Charge:
 			return invalidParam("The ECSs in a batch must have the same billing mode.")
 		case in.Zone != first.Zone:

@@ -509,6 +509,20 @@ func (h *Handler) submit(w http.ResponseWriter, c *call, op vmplane.OperationReq
 	}{job.ID})
 }
 
+// findServers returns the servers a batch request names, in its order; an
+// unknown one is ECS's 404.
+func (h *Handler) findServers(c *call, ids []string) ([]vmplane.Instance, error) {
+	out := make([]vmplane.Instance, len(ids))
+	for i, id := range ids {
+		in, err := h.svc.FindInstanceByID(c.r.Context(), c.scope, id)
+		if err != nil {
+			return nil, err
+		}
+		out[i] = in
+	}
+	return out, nil
+}
+
 // reservationID and ipOf are what ECS shows of a server that vmplane does
 // not record: derived from its sequence number, stable.
 func reservationID(in *vmplane.Instance) string {

@@ -150,10 +150,8 @@ func (h *Handler) batchRename(w http.ResponseWriter, c *call) error {
 		return err
 	}
 	if req.DryRun {
-		for _, id := range ids {
-			if _, err := h.svc.FindInstanceByID(c.r.Context(), c.scope, id); err != nil {
-				return err
-			}
+		if _, err := h.findServers(c, ids); err != nil {
+			return err
 		}
 	} else if _, err := h.svc.UpdateInstances(c.r.Context(), c.scope, ids, vmplane.InstanceUpdate{Name: &req.Name}); err != nil {
 		return err
