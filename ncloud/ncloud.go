@@ -50,6 +50,11 @@ type Handler struct {
 	// autoNames counts the servers named by vmplane, so that names made
 	// in the same millisecond of a frozen clock still differ.
 	autoNames atomic.Int64
+	// ipChanges serializes the actions that change a public IP's server:
+	// each checks associations, then writes one, and an association is
+	// its server's attribute, which no single commit can check across
+	// servers and IPs.
+	ipChanges sync.Mutex
 }
 
 // api is one of the path prefixes: which cloud it serves and its actions.

@@ -65,6 +65,8 @@ func (c *call) publicIP(param string) (*vmplane.Resource, *vmplane.Instance, err
 // createPublicIpInstance makes a public IP, associated with
 // serverInstanceNo when given.
 func (c *call) createPublicIpInstance() (result, error) {
+	c.h.ipChanges.Lock()
+	defer c.h.ipChanges.Unlock()
 	desc := c.p.str("publicIpDescription")
 	if len(desc) > 1000 {
 		return result{}, invalidParam("publicIpDescription")
@@ -130,6 +132,8 @@ func (c *call) associate(ip *vmplane.Resource, in *vmplane.Instance) (*vmplane.I
 // associatePublicIpWithServerInstance associates an unassociated public IP
 // with a server that has none.
 func (c *call) associatePublicIpWithServerInstance() (result, error) {
+	c.h.ipChanges.Lock()
+	defer c.h.ipChanges.Unlock()
 	ip, cur, err := c.publicIP("publicIpInstanceNo")
 	if err != nil {
 		return result{}, err
@@ -156,6 +160,8 @@ func (c *call) associatePublicIpWithServerInstance() (result, error) {
 
 // disassociatePublicIpFromServerInstance frees an associated public IP.
 func (c *call) disassociatePublicIpFromServerInstance() (result, error) {
+	c.h.ipChanges.Lock()
+	defer c.h.ipChanges.Unlock()
 	ip, in, err := c.publicIP("publicIpInstanceNo")
 	if err != nil {
 		return result{}, err
@@ -172,6 +178,8 @@ func (c *call) disassociatePublicIpFromServerInstance() (result, error) {
 
 // deletePublicIpInstance (VPC) deletes one unassociated public IP.
 func (c *call) deletePublicIpInstance() (result, error) {
+	c.h.ipChanges.Lock()
+	defer c.h.ipChanges.Unlock()
 	ip, in, err := c.publicIP("publicIpInstanceNo")
 	if err != nil {
 		return result{}, err
@@ -182,6 +190,8 @@ func (c *call) deletePublicIpInstance() (result, error) {
 // deletePublicIpInstances (Classic) deletes unassociated public IPs, all
 // or none.
 func (c *call) deletePublicIpInstances() (result, error) {
+	c.h.ipChanges.Lock()
+	defer c.h.ipChanges.Unlock()
 	nos, err := c.p.requiredList("publicIpInstanceNoList")
 	if err != nil {
 		return result{}, err
