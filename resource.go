@@ -118,6 +118,26 @@ func (s *Service) FindResourceByID(ctx context.Context, scope Scope, kind, id st
 
 // UpdateResource merges attrs into a resource's ("" deletes a key).
 func (s *Service) UpdateResource(ctx context.Context, scope Scope, kind, id string, attrs map[string]string) (Resource, error) {
+	return s.changeResource(ctx, scope, kind, id, func(r *Resource) error {
+		r.Attrs = mergeAttrs(r.Attrs, attrs)
+		return nil
+	})
+}
+
+// EditResource changes a copy of a resource's attributes inside the commit,
+// so that it sees every change committed before it: a list kept in one
+// attribute loses no addition made at the same moment. An error refuses
+// the change.
+func (s *Service) EditResource(ctx context.Context, scope Scope, kind, id string, edit func(attrs map[string]string) error) (Resource, error) {
+	return s.changeResource(ctx, scope, kind, id, func(r *Resource) error {
+		attrs, err := editAttrs(r.Attrs, edit)
+		r.Attrs = attrs
+		return err
+	})
+}
+
+// changeResource commits change to a copy of a resource.
+func (s *Service) changeResource(ctx context.Context, scope Scope, kind, id string, change func(r *Resource) error) (Resource, error) {
 	var out Resource
 	_, err := s.mutate(ctx, func(t *txn) error {
 		cur, err := t.resource(scope, kind, id)
@@ -125,7 +145,10 @@ func (s *Service) UpdateResource(ctx context.Context, scope Scope, kind, id stri
 			return err
 		}
 		r := *cur
-		r.Attrs, r.UpdatedAt = mergeAttrs(r.Attrs, attrs), t.now
+		if err := change(&r); err != nil {
+			return err
+		}
+		r.UpdatedAt = t.now
 		t.putResource(&r)
 		out = r
 		return nil

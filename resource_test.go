@@ -1,6 +1,9 @@
 package vmplane_test
 
 import (
+	"errors"
+	"fmt"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -85,5 +88,46 @@ func TestScaledTimesACloudsOwnDurationsLikeOperations(t *testing.T) {
 	instant := newHarness(t, harnessOptions{instant: true})
 	if got := instant.svc.Scaled(30 * time.Second); got != 0 {
 		t.Errorf("at scale 0: %v, want 0", got)
+	}
+}
+
+// Edits of one resource made at the same moment each see the ones
+// committed before them: a list kept in one attribute loses nothing, and
+// an edit's error changes nothing.
+func TestEditResourceLosesNoConcurrentChange(t *testing.T) {
+	h := newHarness(t, harnessOptions{})
+	ctx := t.Context()
+	r, err := h.svc.CreateResource(ctx, vmplane.ResourceCreate{Scope: defaultScope, Kind: "acg"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	for i := range 10 {
+		wg.Go(func() {
+			_, err := h.svc.EditResource(ctx, defaultScope, "acg", r.ID, func(attrs map[string]string) error {
+				attrs["rules"] += fmt.Sprintf("[%d]", i)
+				return nil
+			})
+			if err != nil {
+				t.Error(err)
+			}
+		})
+	}
+	wg.Wait()
+	_, err = h.svc.EditResource(ctx, defaultScope, "acg", r.ID, func(attrs map[string]string) error {
+		attrs["rules"] = ""
+		return errors.New("refused")
+	})
+	if err == nil {
+		t.Error("an edit's error was not returned")
+	}
+	got, err := h.svc.FindResourceByID(ctx, defaultScope, "acg", r.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range 10 {
+		if !strings.Contains(got.Attr("rules"), fmt.Sprintf("[%d]", i)) {
+			t.Errorf("edit %d was lost: %q", i, got.Attr("rules"))
+		}
 	}
 }

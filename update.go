@@ -50,14 +50,9 @@ func (s *Service) UpdateInstances(ctx context.Context, scope Scope, ids []string
 				n.Attrs = mergeAttrs(n.Attrs, u.Attrs)
 			}
 			if u.Edit != nil {
-				attrs := maps.Clone(n.Attrs)
-				if attrs == nil {
-					attrs = map[string]string{}
-				}
-				if err := u.Edit(attrs); err != nil {
+				if n.Attrs, err = editAttrs(n.Attrs, u.Edit); err != nil {
 					return err
 				}
-				n.Attrs = attrs
 			}
 			n.UpdatedAt = t.now
 			t.putInstance(&n)
@@ -69,6 +64,16 @@ func (s *Service) UpdateInstances(ctx context.Context, scope Scope, ids []string
 		return nil, err
 	}
 	return out, nil
+}
+
+// editAttrs returns a copy of attrs that edit changed. Published attrs are
+// never changed in place.
+func editAttrs(attrs map[string]string, edit func(map[string]string) error) (map[string]string, error) {
+	out := maps.Clone(attrs)
+	if out == nil {
+		out = map[string]string{}
+	}
+	return out, edit(out)
 }
 
 // mergeAttrs returns a copy of attrs with updates applied: a value replaces,

@@ -246,18 +246,25 @@ func addRules(inbound bool) action {
 		if len(params) == 0 {
 			return result{}, missingParam("accessControlGroupRuleList.1.protocolTypeCode")
 		}
-		rules := rulesOf(g.res, inbound)
+		add := make([]acgRule, len(params))
 		for i, p := range params {
-			r, err := readRule(p, "accessControlGroupRuleList."+strconv.Itoa(i+1)+".")
-			if err != nil {
+			if add[i], err = readRule(p, "accessControlGroupRuleList."+strconv.Itoa(i+1)+"."); err != nil {
 				return result{}, err
 			}
-			if !slices.Contains(rules, r) {
-				rules = append(rules, r)
-			}
 		}
-		b, _ := json.Marshal(rules)
-		res, err := c.svc.UpdateResource(c.ctx, c.scope, kindACG, g.no, map[string]string{ruleAttr(inbound): string(b)})
+		// Inside the commit: rules added by another client at the same
+		// moment are kept.
+		res, err := c.svc.EditResource(c.ctx, c.scope, kindACG, g.no, func(attrs map[string]string) error {
+			rules := rulesIn(attrs[ruleAttr(inbound)])
+			for _, r := range add {
+				if !slices.Contains(rules, r) {
+					rules = append(rules, r)
+				}
+			}
+			b, _ := json.Marshal(rules)
+			attrs[ruleAttr(inbound)] = string(b)
+			return nil
+		})
 		if err != nil {
 			return result{}, err
 		}
@@ -292,10 +299,16 @@ func (c *call) getAccessControlGroupRuleList() (result, error) {
 // rulesOf reads an ACG's rules of a direction; a default ACG or a client's
 // own number has none.
 func rulesOf(r *vmplane.Resource, inbound bool) []acgRule {
-	var rules []acgRule
-	if r != nil {
-		_ = json.Unmarshal([]byte(r.Attr(ruleAttr(inbound))), &rules) // written by addRules only
+	if r == nil {
+		return nil
 	}
+	return rulesIn(r.Attr(ruleAttr(inbound)))
+}
+
+// rulesIn reads the rules kept in an ACG's attribute.
+func rulesIn(attr string) []acgRule {
+	var rules []acgRule
+	_ = json.Unmarshal([]byte(attr), &rules) // written by addRules only
 	return rules
 }
 
