@@ -53,6 +53,14 @@ func (s internetSetting) at(in *vmplane.Instance, now time.Time, def float64) (c
 	return cur, pending, "WaitToEnable"
 }
 
+// withAttrs is in with attrs for its attributes: the instance as an edit
+// inside a commit sees it.
+func withAttrs(in *vmplane.Instance, attrs map[string]string) *vmplane.Instance {
+	view := *in
+	view.Attrs = attrs
+	return &view
+}
+
 func attrFloat(in *vmplane.Instance, key string, def float64) float64 {
 	if v, err := strconv.ParseFloat(in.Attr(key), 64); err == nil {
 		return v
@@ -69,15 +77,22 @@ func (h *Handler) set(c *call, in *vmplane.Instance, s internetSetting, value, d
 		return nil, err
 	}
 	now := h.svc.Now()
-	cur, _, _ := s.at(in, now, def)
-	attrs := map[string]string{s.current: formatFloat(cur), s.pending: "", s.pendingAt: ""}
-	if in.Charge == vmplane.ChargePrepaid && value < cur {
-		attrs[s.pending] = formatFloat(value)
-		attrs[s.pendingAt] = strconv.FormatInt(cycleEnd(in, now).Unix(), 10)
-	} else {
-		attrs[s.current] = formatFloat(value)
+	// Inside the commit, on the setting as it is then: a change or a
+	// cancellation made at the same moment is not undone.
+	edit := func(attrs map[string]string) error {
+		cur, _, _ := s.at(withAttrs(in, attrs), now, def)
+		attrs[s.current] = formatFloat(cur)
+		delete(attrs, s.pending)
+		delete(attrs, s.pendingAt)
+		if in.Charge == vmplane.ChargePrepaid && value < cur {
+			attrs[s.pending] = formatFloat(value)
+			attrs[s.pendingAt] = strconv.FormatInt(cycleEnd(in, now).Unix(), 10)
+		} else {
+			attrs[s.current] = formatFloat(value)
+		}
+		return nil
 	}
-	if _, err := h.svc.UpdateInstance(c.ctx, c.scope, in.ID, vmplane.InstanceUpdate{Attrs: attrs}); err != nil {
+	if _, err := h.svc.UpdateInstance(c.ctx, c.scope, in.ID, vmplane.InstanceUpdate{Edit: edit}); err != nil {
 		return nil, err
 	}
 	return &orderResponse{OrderNumber: requestID(access.From(c.ctx))}, nil
@@ -89,10 +104,16 @@ func (h *Handler) cancel(c *call, id string, s internetSetting, def float64) (*e
 	if err != nil {
 		return nil, err
 	}
-	if _, _, status := s.at(in, h.svc.Now(), def); status != "WaitToEnable" {
-		return nil, &vmplane.Error{Code: vmplane.ENOSCHEDULE, ID: in.ID}
+	now := h.svc.Now()
+	edit := func(attrs map[string]string) error {
+		if _, _, status := s.at(withAttrs(in, attrs), now, def); status != "WaitToEnable" {
+			return &vmplane.Error{Code: vmplane.ENOSCHEDULE, ID: in.ID}
+		}
+		delete(attrs, s.pending)
+		delete(attrs, s.pendingAt)
+		return nil
 	}
-	if _, err := h.svc.UpdateInstance(c.ctx, c.scope, in.ID, vmplane.InstanceUpdate{Attrs: map[string]string{s.pending: "", s.pendingAt: ""}}); err != nil {
+	if _, err := h.svc.UpdateInstance(c.ctx, c.scope, in.ID, vmplane.InstanceUpdate{Edit: edit}); err != nil {
 		return nil, err
 	}
 	return &empty{}, nil

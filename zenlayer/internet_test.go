@@ -1,6 +1,7 @@
 package zenlayer_test
 
 import (
+	"sync"
 	"testing"
 	"time"
 
@@ -152,5 +153,30 @@ func TestInternetOrderRefusals(t *testing.T) {
 	}
 	if got := describe(t, c, running); got.InternetMaxBandwidthOut != 1 {
 		t.Fatalf("after refusals: %d Mbps, want the default 1", got.InternetMaxBandwidthOut)
+	}
+}
+
+// A prepaid instance's bandwidth raised and lowered at the same moment ends
+// as one order after the other would leave it: raised (with the decrease
+// waiting, or not), never back at the old bandwidth.
+func TestConcurrentBandwidthChangesLoseNeither(t *testing.T) {
+	srv, c := newClient(t, vmplanetest.Options{})
+	for round := range 10 {
+		in := seed(t, srv, vmplane.InstanceSeed{SpecID: "c.1c2g", Charge: vmplane.ChargePrepaid, Period: 1,
+			Attrs: map[string]string{"internetMaxBandwidthOut": "100"}})[0]
+		var wg sync.WaitGroup
+		errs := make([]error, 2)
+		for i, target := range []int{200, 50} {
+			wg.Go(func() {
+				errs[i] = c.apiCall("ModifyInstanceBandwidth", &ModifyInstanceBandwidthRequest{InstanceId: in.ID, InternetMaxBandwidthOut: target}, &OrderResponse{})
+			})
+		}
+		wg.Wait()
+		if errs[0] != nil || errs[1] != nil {
+			t.Fatalf("round %d: %v", round, errs)
+		}
+		if s := internetStatus(t, c, in.ID); *s.InternetMaxBandwidthOut != 200 {
+			t.Fatalf("round %d: bandwidth %d Mbps (status %s), want the increase to 200 kept", round, *s.InternetMaxBandwidthOut, s.ModifiedBandwidthStatus)
+		}
 	}
 }
