@@ -64,16 +64,7 @@ func (s *Service) FindInstances(ctx context.Context, f InstanceFilter) ([]*Insta
 	}
 	if f.Compare == nil {
 		if marker != nil {
-			// all is in creation order: the marker's place is its Seq's.
-			i, found := slices.BinarySearchFunc(all, marker.Seq, func(in *Instance, seq int64) int { return cmp.Compare(in.Seq, seq) })
-			if f.Newest {
-				all = all[:i]
-			} else {
-				if found {
-					i++
-				}
-				all = all[i:]
-			}
+			all = after(all, marker, BySeq, f.Newest)
 		}
 		out, total := page(all, f.Newest, f.Match, f.Offset, f.Limit)
 		return out, total, nil
@@ -85,15 +76,25 @@ func (s *Service) FindInstances(ctx context.Context, f InstanceFilter) ([]*Insta
 	}
 	slices.SortStableFunc(all, f.Compare)
 	if marker != nil {
-		// A stable sort of a list in creation order orders ties by Seq.
-		i, found := slices.BinarySearchFunc(all, marker, func(in, m *Instance) int { return cmp.Or(f.Compare(in, m), cmp.Compare(in.Seq, m.Seq)) })
-		if found {
-			i++
-		}
-		all = all[i:]
+		all = after(all, marker, f.Compare, false)
 	}
 	out, total := page(all, false, nil, f.Offset, f.Limit)
 	return out, total, nil
+}
+
+// after returns what follows marker in all, which is in order with ties in
+// creation order (as a stable sort of a list in creation order leaves
+// them), read from its end when newest. The marker need not be in all: its
+// place is where it would be.
+func after(all []*Instance, marker *Instance, order func(a, b *Instance) int, newest bool) []*Instance {
+	i, found := slices.BinarySearchFunc(all, marker, func(in, m *Instance) int { return cmp.Or(order(in, m), BySeq(in, m)) })
+	if newest {
+		return all[:i]
+	}
+	if found {
+		i++
+	}
+	return all[i:]
 }
 
 // page returns the instances of all (from its end when newest) that match
