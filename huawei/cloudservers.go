@@ -104,8 +104,8 @@ var expectFields = []string{
 //
 // Filters: id, name (a part), status, flavor_name, image_id, tags,
 // not-tags, availability_zone (a part), availability_zone_eq,
-// charging_mode (market_info's charge_mode: postpaid, prepaid or spot;
-// UNVERIFIED), key_name, enterprise_project_id, in_recycle_bin,
+// charging_mode (market_info's charge_mode, postpaid, prepaid or spot, in
+// any case, or metadata's 0, 1 or 2; UNVERIFIED), key_name, enterprise_project_id, in_recycle_bin,
 // launched_since (RFC 3339) and metadata-key. vmplane keeps no spods, so a
 // spod_id matches nothing; metadata (a key and value) is not served.
 // cpu_options is never shown: vmplane does not record it.
@@ -185,7 +185,11 @@ func cloudServerFilter(q url.Values, now time.Time) (func(*vmplane.Instance) boo
 	f.on("image_id", func(in *vmplane.Instance, v string) bool { return in.ImageID == v })
 	f.on("availability_zone", func(in *vmplane.Instance, v string) bool { return strings.Contains(in.Zone, v) })
 	f.on("availability_zone_eq", func(in *vmplane.Instance, v string) bool { return in.Zone == v })
-	f.on("charging_mode", func(in *vmplane.Instance, v string) bool { return marketModes[in.Charge] == v })
+	f.on("charging_mode", func(in *vmplane.Instance, v string) bool {
+		// UNVERIFIED which form ECS takes: market_info's names, any case
+		// (postPaid as v1.1's create writes it), or metadata's numbers.
+		return strings.EqualFold(marketModes[in.Charge], v) || chargingModes[in.Charge] == v
+	})
 	f.on("key_name", func(in *vmplane.Instance, v string) bool { return in.Attr(attrKeyName) == v })
 	f.on("metadata-key", func(in *vmplane.Instance, v string) bool {
 		_, ok := in.Attrs[attrMetaPrefix+v]

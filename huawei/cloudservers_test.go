@@ -167,6 +167,8 @@ func TestListCloudServersFilters(t *testing.T) {
 		{"status", model.ListCloudServersRequest{Status: s("SHUTOFF")}, []string{"web-0001"}},
 		{"id", model.ListCloudServersRequest{Id: s(ids[1])}, []string{"web-0002"}},
 		{"charging_mode", model.ListCloudServersRequest{ChargingMode: s("spot")}, []string{"spot"}},
+		{"charging_mode as create writes it", model.ListCloudServersRequest{ChargingMode: s("postPaid")}, []string{"db", "web-0003", "web-0002", "web-0001"}},
+		{"charging_mode as metadata writes it", model.ListCloudServersRequest{ChargingMode: s("2")}, []string{"spot"}},
 		{"availability_zone_eq", model.ListCloudServersRequest{AvailabilityZoneEq: s("cn-north-4c")}, []string{"spot"}},
 		{"launched_since", model.ListCloudServersRequest{LaunchedSince: &launched}, []string{"spot", "db"}},
 		{"spod_id", model.ListCloudServersRequest{SpodId: s("spod-1")}, nil},
