@@ -230,7 +230,7 @@ func TestEditSeesEveryCommittedChange(t *testing.T) {
 	errs := make([]error, 10)
 	for i := range errs {
 		wg.Go(func() {
-			_, errs[i] = h.svc.UpdateInstance(t.Context(), defaultScope, in.ID, vmplane.InstanceUpdate{Edit: func(attrs map[string]string) error {
+			_, errs[i] = h.svc.UpdateInstance(t.Context(), defaultScope, in.ID, vmplane.InstanceUpdate{Edit: func(_ *vmplane.Instance, attrs map[string]string) error {
 				if len(attrs) >= 3 {
 					return full
 				}

@@ -15,9 +15,10 @@ type InstanceUpdate struct {
 	Attrs map[string]string
 	// Edit, when set, changes a copy of the instance's attributes inside
 	// the commit, after Attrs, so that it sees every change committed
-	// before it (a limit on their number holds under races). An error
-	// refuses the whole update.
-	Edit func(attrs map[string]string) error
+	// before it (a limit on their number holds under races): in is the
+	// instance as it is then, read only, and attrs the copy of its
+	// attributes to change. An error refuses the whole update.
+	Edit func(in *Instance, attrs map[string]string) error
 }
 
 // UpdateInstance applies an InstanceUpdate.
@@ -50,7 +51,8 @@ func (s *Service) UpdateInstances(ctx context.Context, scope Scope, ids []string
 				n.Attrs = mergeAttrs(n.Attrs, u.Attrs)
 			}
 			if u.Edit != nil {
-				if n.Attrs, err = editAttrs(n.Attrs, u.Edit); err != nil {
+				edit := func(attrs map[string]string) error { return u.Edit(&n, attrs) }
+				if n.Attrs, err = editAttrs(n.Attrs, edit); err != nil {
 					return err
 				}
 			}

@@ -91,7 +91,7 @@ func (h *Handler) tagAction(w http.ResponseWriter, c *call) error {
 		}
 	}
 	// The edit runs inside the commit, so the limit holds when clients race.
-	edit := func(attrs map[string]string) error {
+	edit := func(_ *vmplane.Instance, attrs map[string]string) error {
 		for _, t := range req.Tags {
 			key := attrTagPrefix + t.Key
 			switch {
@@ -120,8 +120,9 @@ func (h *Handler) tagAction(w http.ResponseWriter, c *call) error {
 	return noContent(w, c)
 }
 
-// listProjectTags (the SDK's ListServerTags) serves GET /v1/{project_id}/cloudservers/tags: every tag
-// key of the project's servers with the values it has, sorted.
+// listProjectTags (the SDK's ListServerTags) serves
+// GET /v1/{project_id}/cloudservers/tags: every tag key of the project's
+// servers with the values it has, sorted.
 func (h *Handler) listProjectTags(w http.ResponseWriter, c *call) error {
 	list, _, err := h.svc.FindInstances(c.r.Context(), vmplane.InstanceFilter{Scope: c.scope})
 	if err != nil {

@@ -53,14 +53,6 @@ func (s internetSetting) at(in *vmplane.Instance, now time.Time, def float64) (c
 	return cur, pending, "WaitToEnable"
 }
 
-// withAttrs is in with attrs for its attributes: the instance as an edit
-// inside a commit sees it.
-func withAttrs(in *vmplane.Instance, attrs map[string]string) *vmplane.Instance {
-	view := *in
-	view.Attrs = attrs
-	return &view
-}
-
 func attrFloat(in *vmplane.Instance, key string, def float64) float64 {
 	if v, err := strconv.ParseFloat(in.Attr(key), 64); err == nil {
 		return v
@@ -79,8 +71,8 @@ func (h *Handler) set(c *call, in *vmplane.Instance, s internetSetting, value, d
 	now := h.svc.Now()
 	// Inside the commit, on the setting as it is then: a change or a
 	// cancellation made at the same moment is not undone.
-	edit := func(attrs map[string]string) error {
-		cur, _, _ := s.at(withAttrs(in, attrs), now, def)
+	edit := func(in *vmplane.Instance, attrs map[string]string) error {
+		cur, _, _ := s.at(in, now, def)
 		attrs[s.current] = formatFloat(cur)
 		delete(attrs, s.pending)
 		delete(attrs, s.pendingAt)
@@ -105,8 +97,8 @@ func (h *Handler) cancel(c *call, id string, s internetSetting, def float64) (*e
 		return nil, err
 	}
 	now := h.svc.Now()
-	edit := func(attrs map[string]string) error {
-		if _, _, status := s.at(withAttrs(in, attrs), now, def); status != "WaitToEnable" {
+	edit := func(in *vmplane.Instance, attrs map[string]string) error {
+		if _, _, status := s.at(in, now, def); status != "WaitToEnable" {
 			return &vmplane.Error{Code: vmplane.ENOSCHEDULE, ID: in.ID}
 		}
 		delete(attrs, s.pending)
