@@ -328,6 +328,12 @@ func (m *Main) printBanner() {
 	if m.TLSCert != "" || m.TLSSelfSigned {
 		scheme = "https"
 	}
+	// A secret vmplane made is shown, since nothing else tells it; one the
+	// operator gave is theirs already, and output often ends in a log.
+	secret := acct.Keys[0].SecretKey
+	if m.Options.SecretKey != "" {
+		secret = "(the one given by --secret-key or VMPLANE_SECRET_KEY)"
+	}
 	fmt.Fprintf(m.stdout, `vmplane listening on %[1]s://%[2]s (data: %[3]s)
   access key: %[4]s
   secret key: %[5]s
@@ -336,7 +342,7 @@ func (m *Main) printBanner() {
   Huawei:   endpoint %[1]s://%[2]s, project %[6]s
   Zenlayer: Domain=%[2]s Scheme=%[1]s
   admin:    %[1]s://%[2]s/_vmplane/v1/
-`, scheme, addr, m.Options.DataDir, acct.Keys[0].AccessKey, acct.Keys[0].SecretKey, acct.ProjectID)
+`, scheme, addr, m.Options.DataDir, acct.Keys[0].AccessKey, secret, acct.ProjectID)
 	if m.certFile != "" {
 		fmt.Fprintf(m.stdout, "  TLS:      self-signed certificate %s; trust it, e.g. SSL_CERT_FILE=%s\n", m.certFile, m.certFile)
 	}

@@ -49,6 +49,8 @@ type child struct {
 	cmd  *exec.Cmd
 	url  string
 	logs *bytes.Buffer
+	// banner is what it printed on stdout once listening, up to its admin line.
+	banner string
 	// client trusts the child's self-signed certificate when it serves HTTPS.
 	client *http.Client
 }
@@ -74,6 +76,11 @@ func startChild(t *testing.T, dir string, args ...string) *child {
 	for sc.Scan() {
 		if addr, ok := strings.CutPrefix(sc.Text(), "vmplane listening on "); ok {
 			c.url = strings.Fields(addr)[0]
+		}
+		if c.url != "" {
+			c.banner += sc.Text() + "\n"
+		}
+		if strings.HasPrefix(sc.Text(), "  admin:") {
 			break
 		}
 	}
@@ -320,6 +327,27 @@ func TestGracefulShutdownOnSIGTERM(t *testing.T) {
 	}
 	// The store was closed cleanly: the data directory opens again.
 	startChild(t, dir)
+}
+
+// The banner shows the default account's secret only when vmplane made it,
+// since nothing else tells it; one the operator gave is not printed where
+// a log collector may pick it up.
+func TestBannerShowsASecretOnlyWhenVmplaneMadeIt(t *testing.T) {
+	given := startChild(t, t.TempDir(), "--access-key", testAK, "--secret-key", testSK)
+	if strings.Contains(given.banner, testSK) || !strings.Contains(given.banner, "access key: "+testAK) {
+		t.Errorf("given --secret-key, the banner:\n%s", given.banner)
+	}
+	made := startChild(t, t.TempDir())
+	var out struct{ Accounts []vmplane.Account }
+	if err := made.admin("GET", "accounts", "", &out); err != nil {
+		t.Fatal(err)
+	}
+	if len(out.Accounts) != 1 || len(out.Accounts[0].Keys) != 1 {
+		t.Fatalf("accounts: %+v", out.Accounts)
+	}
+	if secret := out.Accounts[0].Keys[0].SecretKey; !strings.Contains(made.banner, "secret key: "+secret+"\n") {
+		t.Errorf("the banner does not show the secret vmplane made (%s):\n%s", secret, made.banner)
+	}
 }
 
 func TestHelpExplainsEveryFlag(t *testing.T) {
