@@ -26,7 +26,7 @@ type instanceTable struct {
 }
 
 func newInstanceTable(size int) *instanceTable {
-	return &instanceTable{seed: maphash.MakeSeed(), mask: ^uint64(0), slot: make(map[uint64]int32, size)}
+	return &instanceTable{seed: maphash.MakeSeed(), mask: ^uint64(0), slot: make(map[uint64]int32, size), items: make([]*Instance, 0, size)}
 }
 
 // hash is a method, not a function value: a key passed to a function
