@@ -65,6 +65,53 @@ func TestFindInstancesAgreesWithAFullScan(t *testing.T) {
 	}
 }
 
+// A restart rebuilds every scope's and region's list in creation order, as
+// it was, with the operations in flight on their instances.
+func TestRestartRebuildsListsInCreationOrder(t *testing.T) {
+	h := newHarness(t, harnessOptions{})
+	other := vmplane.Scope{Cloud: testCloud, Account: "other"}
+	if _, err := h.svc.CreateAccount(t.Context(), vmplane.AccountCreate{ID: other.Account}); err != nil {
+		t.Fatal(err)
+	}
+	var busy string
+	for i := range 24 {
+		sd := vmplane.InstanceSeed{Zone: []string{"z1", "far", "z2"}[i%3], Power: vmplane.PowerRunning}
+		if i%4 == 1 {
+			sd.Account = other.Account
+		}
+		if in := h.seedWith(sd); i == 7 {
+			busy = in.ID
+		}
+	}
+	h.mustSubmit(vmplane.KindStop, vmplane.ModeStrict, "", busy)
+	lists := func() map[string][]string {
+		out := make(map[string][]string)
+		for _, scope := range []vmplane.Scope{defaultScope, other} {
+			for _, region := range []string{"", "r1", "r2"} {
+				for _, newest := range []bool{false, true} {
+					got, _, err := h.svc.FindInstances(t.Context(), vmplane.InstanceFilter{Scope: scope, Region: region, Newest: newest})
+					if err != nil {
+						t.Fatal(err)
+					}
+					out[fmt.Sprintf("%s %q newest %v", scope.Account, region, newest)] = idsOf(got)
+				}
+			}
+		}
+		return out
+	}
+	before := lists()
+	h.restart()
+	after := lists()
+	for name, want := range before {
+		if !slices.Equal(after[name], want) {
+			t.Errorf("%s after a restart: %v, want %v", name, after[name], want)
+		}
+	}
+	if got := h.get(busy); got.Op == nil || got.Op.Kind != vmplane.KindStop {
+		t.Errorf("the stop in flight after a restart: %+v", got.Op)
+	}
+}
+
 // scan is FindInstances the slow way: order everything, drop what comes up
 // to the marker, then filter and page.
 func scan(all []*vmplane.Instance, f vmplane.InstanceFilter) ([]*vmplane.Instance, int) {

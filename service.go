@@ -215,9 +215,11 @@ func (s *Service) restore(snap *Snapshot) {
 	}
 	// The table and the indexes are new and sized for what comes: nothing
 	// is replaced, and no list grows by copies (a tenth of a restart's
-	// CPU at a million instances).
+	// CPU at a million instances). They share nothing, so they are built
+	// side by side; the indexes read none of the fields set here.
 	s.instances = newInstanceTable(len(snap.Instances))
-	s.sizeIndexes(snap.Instances)
+	var indexed sync.WaitGroup
+	indexed.Go(func() { s.indexAll(snap.Instances) })
 	for _, in := range snap.Instances {
 		// The row is not rewritten when an operation is accepted; the
 		// operation's own row carries the change.
@@ -227,8 +229,8 @@ func (s *Service) restore(snap *Snapshot) {
 			in.UpdatedAt = maxTime(in.UpdatedAt, op.StepStartedAt)
 		}
 		s.instances.put(key, in)
-		s.index(in)
 	}
+	indexed.Wait()
 	for _, op := range s.ops {
 		s.worker.schedule(op)
 	}
@@ -448,8 +450,9 @@ func (s *Service) index(in *Instance) {
 	}
 }
 
-// sizeIndexes makes each list that instances go into as long as it will be.
-func (s *Service) sizeIndexes(instances []*Instance) {
+// indexAll puts instances, in creation order, into lists each made as long
+// as it will be.
+func (s *Service) indexAll(instances []*Instance) {
 	counts := make(map[indexKey]int)
 	for _, in := range instances {
 		keys, n := indexKeys(in)
@@ -464,6 +467,9 @@ func (s *Service) sizeIndexes(instances []*Instance) {
 			s.indexes[k] = x
 		}
 		x.items = slices.Grow(x.items, n)
+	}
+	for _, in := range instances {
+		s.index(in)
 	}
 }
 
