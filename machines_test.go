@@ -80,3 +80,38 @@ func TestMachineStoppedBehindTheCoresBackIsRecordedStopped(t *testing.T) {
 		t.Fatalf("instance is %s, want stopped once its machine died", got)
 	}
 }
+
+// failingStart is a limitedDriver whose machines fail to boot.
+type failingStart struct{ *limitedDriver }
+
+func (d failingStart) PowerOn(context.Context, vmplane.Machine) error {
+	return &vmplane.Error{Code: vmplane.EINTERNAL, Message: "the machine did not boot"}
+}
+
+// A resize that stops a running instance first settles running if it
+// fails, as clouds roll one back; but when it failed to boot the machine
+// again, a driver that can look says it is stopped, and so is the
+// instance, with the spec the machine was given before the boot failed.
+func TestFailedOperationRecordsWhatAnInspectingDriverSees(t *testing.T) {
+	drv := newLimitedDriver(0)
+	h := newHarness(t, harnessOptions{driver: drv})
+	job, err := h.svc.CreateInstances(context.Background(), vmplane.InstanceCreate{Scope: defaultScope, Names: []string{"a"}, SpecID: "small"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.advance(time.Minute)
+	id := job.Instances[0].ID
+	h.close()
+	h.driver = failingStart{drv}
+	h.open(1)
+	h.mustSubmit(vmplane.KindResize, vmplane.ModeStopFirst, "medium", id)
+	h.advance(time.Minute)
+	h.svc.WaitMachineChanges()
+	got := h.get(id)
+	if got.Op != nil || got.Last == nil || got.Last.State != vmplane.OpFailed {
+		t.Fatalf("the resize did not fail: %+v", got)
+	}
+	if got.Power != vmplane.PowerStopped || got.SpecID != "medium" {
+		t.Fatalf("after the failed resize: %s %s, want stopped medium (what the driver sees)", got.Power, got.SpecID)
+	}
+}

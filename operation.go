@@ -107,12 +107,16 @@ var Transitions = []Transition{
 
 	{KindReboot, ModeStrict, PowerRunning, steps(ActionReboot, PowerRunning), PowerFailed},
 
-	// A failed resize leaves the old spec in place; the instance keeps its power state.
+	// A resize that fails before its spec is applied leaves the old one;
+	// the instance keeps its power state, also when it was to be stopped
+	// first and started again (clouds roll a failed resize back to the
+	// flavor and state it had; after a failure the core asks a driver that
+	// can inspect machines what the machine really is).
 	{KindResize, ModeStrict, PowerStopped, steps(ActionApplySpec, PowerStopped), PowerStopped},
 	{KindResize, ModeLive, PowerStopped, steps(ActionApplySpec, PowerStopped), PowerStopped},
 	{KindResize, ModeLive, PowerRunning, steps(ActionApplySpec, PowerRunning), PowerRunning},
 	{KindResize, ModeStopFirst, PowerStopped, steps(ActionApplySpec, PowerStopped), PowerStopped},
-	{KindResize, ModeStopFirst, PowerRunning, steps(ActionPowerOff, PowerStopped, ActionApplySpec, PowerStopped, ActionPowerOn, PowerRunning), PowerFailed},
+	{KindResize, ModeStopFirst, PowerRunning, steps(ActionPowerOff, PowerStopped, ActionApplySpec, PowerStopped, ActionPowerOn, PowerRunning), PowerRunning},
 
 	{KindScheduledResize, ModeLive, PowerStopped, steps(ActionApplySpec, PowerStopped), PowerStopped},
 	{KindScheduledResize, ModeLive, PowerRunning, steps(ActionApplySpec, PowerRunning), PowerRunning},

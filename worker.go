@@ -222,6 +222,13 @@ func (w *worker) step(ctx context.Context, e entry) {
 	if err := s.finishStep(ctx, e.key, e.step, err); err != nil && ctx.Err() == nil {
 		s.log.Error("commit step", "operation", op.ID, "err", err)
 		w.push(entry{at: now.Add(time.Second), key: e.key, step: e.step})
+		return
+	}
+	if _, ok := s.driver.(Inspector); ok && err != nil {
+		// The operation ended in its transition's failure state, which
+		// says what is most likely; a driver that can look at the machine
+		// says what it is (a resize that failed to start it again, say).
+		s.watch(ctx, instanceKey(op.Cloud, op.InstanceID))
 	}
 }
 
