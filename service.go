@@ -174,8 +174,9 @@ func (s *Service) Close() error {
 	return nil
 }
 
-// watch records, in a goroutine of its own (the driver's call must not
-// block), the state of the machine a Watcher reported changed.
+// watch records, in a goroutine of its own (a Watcher's call must not
+// block), the state of a machine that may have changed: a Watcher said so,
+// or an operation on it failed.
 func (s *Service) watch(ctx context.Context, key string) {
 	s.watchMu.Lock()
 	defer s.watchMu.Unlock()
