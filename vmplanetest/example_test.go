@@ -21,9 +21,16 @@ func TestRightsizingWithTheHuaweiSDK(t *testing.T) {
 	srv := vmplanetest.NewServer(t, vmplanetest.Options{})
 	id := srv.SeedRunning("huawei", "s6.large.2", "cn-north-4a", 1)[0]
 
-	cred := basic.NewCredentialsBuilder().WithAk(vmplanetest.AccessKey).WithSk(vmplanetest.SecretKey).
-		WithProjectId(vmplanetest.ProjectID).Build()
-	client := ecs.NewEcsClient(ecs.EcsClientBuilder().WithEndpoints([]string{srv.URL()}).WithCredential(cred).Build())
+	cred, err := basic.NewCredentialsBuilder().WithAk(vmplanetest.AccessKey).WithSk(vmplanetest.SecretKey).
+		WithProjectId(vmplanetest.ProjectID).SafeBuild()
+	if err != nil {
+		t.Fatal(err)
+	}
+	hc, err := ecs.EcsClientBuilder().WithEndpoints([]string{srv.URL()}).WithCredential(cred).SafeBuild()
+	if err != nil {
+		t.Fatal(err)
+	}
+	client := ecs.NewEcsClient(hc)
 	resize := func(flavor string) string {
 		mode := "withStopServer"
 		resp, err := client.ResizeServer(&model.ResizeServerRequest{ServerId: id, Body: &model.ResizeServerRequestBody{
