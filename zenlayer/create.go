@@ -116,25 +116,9 @@ func (req *createInstancesRequest) validate(cat *vmplane.Catalog) (vmplane.Insta
 	if req.TrafficPackageSize != nil && *req.TrafficPackageSize < 0 {
 		return out, badValue("The parameter `trafficPackageSize` must not be negative.")
 	}
-	disk := diskRequest{DiskSize: defaultDiskGiB, DiskCategory: defaultDiskCategory}
-	if req.SystemDisk != nil {
-		disk.DiskSize = cmpOr(req.SystemDisk.DiskSize, disk.DiskSize)
-		disk.DiskCategory = cmpOr(req.SystemDisk.DiskCategory, disk.DiskCategory)
-	}
-	if disk.DiskSize < defaultDiskGiB || disk.DiskSize > 2048 {
-		return out, badValue("The parameter `systemDisk.diskSize` must be between %d and 2048 GiB.", defaultDiskGiB)
-	}
-	var data []diskRequest
-	for _, d := range req.DataDisks {
-		if d.DiskSize < 1 || d.DiskSize > 32768 || d.DiskAmount < 0 || d.DiskAmount > 10 {
-			return out, badValue("Each of `dataDisks` needs a diskSize between 1 and 32768 GiB and a diskAmount of at most 10.")
-		}
-		for range max(d.DiskAmount, 1) {
-			data = append(data, diskRequest{DiskSize: d.DiskSize, DiskCategory: d.DiskCategory})
-		}
-	}
-	if len(data) > 10 {
-		return out, badValue("At most 10 data disks can be attached to an instance.")
+	disk, data, err := req.disks()
+	if err != nil {
+		return out, err
 	}
 	if len(req.InitScript) > 32<<10 {
 		return out, badValue("The parameter `initScript` must not exceed 32 KB.")
@@ -142,6 +126,40 @@ func (req *createInstancesRequest) validate(cat *vmplane.Catalog) (vmplane.Insta
 	if req.NetworkMode != "" && req.NetworkMode != "Virtio" && req.NetworkMode != "Vf" {
 		return out, badValue("The parameter `networkMode` must be Virtio or Vf.")
 	}
+	return vmplane.InstanceCreate{
+		Names: names, SpecID: req.InstanceType, ImageID: req.ImageID, Zone: req.ZoneID,
+		DiskType: disk.DiskCategory, DiskGiB: disk.DiskSize, Charge: charge, Period: out.Period, Attrs: req.attrs(bandwidth, data),
+	}, nil
+}
+
+// disks checks the system disk and the data disks a request asks for, and
+// returns them with the defaults filled in, one data disk per element.
+func (req *createInstancesRequest) disks() (system diskRequest, data []diskRequest, err error) {
+	system = diskRequest{DiskSize: defaultDiskGiB, DiskCategory: defaultDiskCategory}
+	if req.SystemDisk != nil {
+		system.DiskSize = cmpOr(req.SystemDisk.DiskSize, system.DiskSize)
+		system.DiskCategory = cmpOr(req.SystemDisk.DiskCategory, system.DiskCategory)
+	}
+	if system.DiskSize < defaultDiskGiB || system.DiskSize > 2048 {
+		return system, nil, badValue("The parameter `systemDisk.diskSize` must be between %d and 2048 GiB.", defaultDiskGiB)
+	}
+	for _, d := range req.DataDisks {
+		if d.DiskSize < 1 || d.DiskSize > 32768 || d.DiskAmount < 0 || d.DiskAmount > 10 {
+			return system, nil, badValue("Each of `dataDisks` needs a diskSize between 1 and 32768 GiB and a diskAmount of at most 10.")
+		}
+		for range max(d.DiskAmount, 1) {
+			data = append(data, diskRequest{DiskSize: d.DiskSize, DiskCategory: d.DiskCategory})
+		}
+	}
+	if len(data) > 10 {
+		return system, nil, badValue("At most 10 data disks can be attached to an instance.")
+	}
+	return system, data, nil
+}
+
+// attrs are the instance attributes a checked request sets: what Zenlayer
+// shows of an instance beyond the core's fields. Empty values are left out.
+func (req *createInstancesRequest) attrs(bandwidth int, data []diskRequest) map[string]string {
 	attrs := map[string]string{
 		attrInternetCharge: req.InternetChargeType, attrBandwidth: strconv.Itoa(bandwidth), attrSubnet: req.SubnetID,
 		attrKey: req.KeyID, attrResourceGroup: req.ResourceGroupID, attrSecurityGroup: req.SecurityGroupID,
@@ -171,10 +189,7 @@ func (req *createInstancesRequest) validate(cat *vmplane.Catalog) (vmplane.Insta
 			delete(attrs, k)
 		}
 	}
-	return vmplane.InstanceCreate{
-		Names: names, SpecID: req.InstanceType, ImageID: req.ImageID, Zone: req.ZoneID,
-		DiskType: disk.DiskCategory, DiskGiB: disk.DiskSize, Charge: charge, Period: out.Period, Attrs: attrs,
-	}, nil
+	return attrs
 }
 
 // chargeOf checks an instanceChargeType and, for PREPAID, its period.
