@@ -256,37 +256,8 @@ func (h *Handler) createServers(w http.ResponseWriter, c *call) error {
 // instanceCreate checks a create request and turns it into the core's.
 func instanceCreate(s *serverCreate) (vmplane.InstanceCreate, error) {
 	var out vmplane.InstanceCreate
-	if err := checkName(s.Name); err != nil {
+	if err := checkServer(s); err != nil {
 		return out, err
-	}
-	switch {
-	case s.FlavorRef == "":
-		return out, invalidParam("flavorRef is required.")
-	case s.ImageRef == "":
-		return out, invalidParam("imageRef is required.")
-	case !isUUID(s.VPCID):
-		return out, invalidParam("vpc id[%s] is not uuid.", s.VPCID)
-	case len(s.Nics) == 0 || len(s.Nics) > maxNics:
-		return out, invalidParam("nics must have 1 to %d items.", maxNics)
-	case s.RootVolume == nil:
-		return out, invalidParam("root_volume is required.")
-	case !slices.Contains(volumeTypes, s.RootVolume.VolumeType):
-		return out, invalidParam("Invalid root_volume.volumetype [%s].", s.RootVolume.VolumeType)
-	}
-	for i, nic := range s.Nics {
-		if !isUUID(nic.SubnetID) {
-			return out, invalidParam("subnet id[%s] of nics[%d] is not uuid.", nic.SubnetID, i)
-		}
-		if nic.IPAddress != "" {
-			if a, err := netip.ParseAddr(nic.IPAddress); err != nil || !a.Is4() {
-				return out, invalidParam("Invalid ip_address [%s].", nic.IPAddress)
-			}
-		}
-	}
-	for _, sg := range s.SecurityGroups {
-		if !isUUID(sg.ID) {
-			return out, invalidParam("security group id[%s] is not uuid.", sg.ID)
-		}
 	}
 	disk := minRootDisk
 	if size := s.RootVolume.Size; size != nil {
@@ -321,7 +292,50 @@ func instanceCreate(s *serverCreate) (vmplane.InstanceCreate, error) {
 	if err := chargeOf(s, &out); err != nil {
 		return out, err
 	}
-	attrs := out.Attrs
+	return out, setAttrs(s, out.Attrs)
+}
+
+// checkServer checks a server's name, the references it must have and the
+// form of its network's ids.
+func checkServer(s *serverCreate) error {
+	if err := checkName(s.Name); err != nil {
+		return err
+	}
+	switch {
+	case s.FlavorRef == "":
+		return invalidParam("flavorRef is required.")
+	case s.ImageRef == "":
+		return invalidParam("imageRef is required.")
+	case !isUUID(s.VPCID):
+		return invalidParam("vpc id[%s] is not uuid.", s.VPCID)
+	case len(s.Nics) == 0 || len(s.Nics) > maxNics:
+		return invalidParam("nics must have 1 to %d items.", maxNics)
+	case s.RootVolume == nil:
+		return invalidParam("root_volume is required.")
+	case !slices.Contains(volumeTypes, s.RootVolume.VolumeType):
+		return invalidParam("Invalid root_volume.volumetype [%s].", s.RootVolume.VolumeType)
+	}
+	for i, nic := range s.Nics {
+		if !isUUID(nic.SubnetID) {
+			return invalidParam("subnet id[%s] of nics[%d] is not uuid.", nic.SubnetID, i)
+		}
+		if nic.IPAddress != "" {
+			if a, err := netip.ParseAddr(nic.IPAddress); err != nil || !a.Is4() {
+				return invalidParam("Invalid ip_address [%s].", nic.IPAddress)
+			}
+		}
+	}
+	for _, sg := range s.SecurityGroups {
+		if !isUUID(sg.ID) {
+			return invalidParam("security group id[%s] is not uuid.", sg.ID)
+		}
+	}
+	return nil
+}
+
+// setAttrs records in attrs what ECS shows of a server beyond the core's
+// fields (empty values are left out), and its tags, which it checks.
+func setAttrs(s *serverCreate, attrs map[string]string) error {
 	set := func(k, v string) {
 		if v != "" {
 			attrs[k] = v
@@ -343,15 +357,15 @@ func instanceCreate(s *serverCreate) (vmplane.InstanceCreate, error) {
 		set(attrMetaPrefix+k, v)
 	}
 	if len(s.ServerTags) > maxTags {
-		return out, invalidParam("A server can have at most %d tags.", maxTags)
+		return invalidParam("A server can have at most %d tags.", maxTags)
 	}
 	for _, t := range s.ServerTags {
 		if err := checkTag(t.Key, &t.Value); err != nil {
-			return out, err
+			return err
 		}
 		attrs[attrTagPrefix+t.Key] = t.Value
 	}
-	return out, nil
+	return nil
 }
 
 // chargeOf reads the billing mode of a create request: pay-per-use unless
