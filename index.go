@@ -3,6 +3,7 @@ package vmplane
 import (
 	"slices"
 	"sort"
+	"time"
 )
 
 // scopeIndex keeps one scope's instances (or one region's of a scope) in
@@ -100,6 +101,19 @@ func (c *jobCache) evict() {
 		delete(c.jobs, key)
 		c.order = c.order[1:]
 	}
+}
+
+// forget drops the jobs whose every operation finished before a time.
+func (c *jobCache) forget(before time.Time) {
+	c.order = slices.DeleteFunc(c.order, func(key string) bool {
+		for _, op := range c.jobs[key] {
+			if !op.Done() || !op.FinishedAt.Before(before) {
+				return false
+			}
+		}
+		delete(c.jobs, key)
+		return true
+	})
 }
 
 func (c *jobCache) get(cloud, jobID string) []*Operation { return c.jobs[opKey(cloud, jobID)] }

@@ -240,6 +240,25 @@ func (s *Service) restore(snap *Snapshot) {
 	}
 }
 
+// PruneOperations forgets the operations that finished more than age ago on
+// the core's clock, but none of a job that still runs, and says how many it
+// removed. Clouds forget old jobs too; a long-lived store otherwise keeps
+// every change it ever made.
+func (s *Service) PruneOperations(ctx context.Context, age time.Duration) (int, error) {
+	if age < 0 {
+		return 0, invalid("olderThan", "An age must not be negative.")
+	}
+	before := s.clock.Now().Add(-age)
+	n, err := s.store.PruneOperations(ctx, before)
+	if err != nil {
+		return 0, err
+	}
+	s.mu.Lock()
+	s.jobs.forget(before)
+	s.mu.Unlock()
+	return n, nil
+}
+
 // restoreJobs puts back in the job cache the finished operations of every
 // job that still runs, so that a job is never seen half.
 func (s *Service) restoreJobs(ctx context.Context) error {

@@ -19,6 +19,9 @@ type Store interface {
 	Commit(ctx context.Context, c *Changes) error
 	// FindOperations returns finished operations the core no longer keeps in memory.
 	FindOperations(ctx context.Context, f OperationFilter) ([]Operation, error)
+	// PruneOperations removes the operations that finished before a time,
+	// but none of a job that still has one running, and says how many.
+	PruneOperations(ctx context.Context, finishedBefore time.Time) (int, error)
 	// Setting and PutSetting keep small named values (such as the clock's state).
 	Setting(ctx context.Context, key string) (string, error)
 	PutSetting(ctx context.Context, key, value string) error

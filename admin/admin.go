@@ -59,6 +59,7 @@ func NewHandler(cfg Config) *Handler {
 		"GET /_vmplane/v1/operations":               h.listOperations,
 		"POST /_vmplane/v1/operations/release":      h.release,
 		"POST /_vmplane/v1/operations/{id}/release": h.release,
+		"POST /_vmplane/v1/operations/prune":        h.pruneOperations,
 		"GET /_vmplane/v1/clock":                    h.getClock,
 		"POST /_vmplane/v1/clock":                   h.setClock,
 		"POST /_vmplane/v1/clock/advance":           h.advanceClock,
@@ -318,6 +319,26 @@ func (h *Handler) release(w http.ResponseWriter, r *http.Request) error {
 		ops = []vmplane.Operation{}
 	}
 	return ok(w, r, map[string]any{"released": ops})
+}
+
+// pruneOperations forgets the operations that finished longer ago than
+// olderThan on the virtual clock, but none of a job that still runs.
+func (h *Handler) pruneOperations(w http.ResponseWriter, r *http.Request) error {
+	var req struct {
+		OlderThan string `json:"olderThan"`
+	}
+	if err := decode(r, &req); err != nil {
+		return err
+	}
+	age, err := time.ParseDuration(req.OlderThan)
+	if err != nil || age < 0 {
+		return vmplane.Errorf(vmplane.EINVALID, "olderThan must be a Go duration such as \"720h\", not %q.", req.OlderThan)
+	}
+	n, err := h.cfg.Service.PruneOperations(r.Context(), age)
+	if err != nil {
+		return err
+	}
+	return ok(w, r, map[string]any{"pruned": n})
 }
 
 type clockView struct {

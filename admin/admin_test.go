@@ -285,3 +285,38 @@ func TestABackupRestoresIntoAServerThatFinishesTheWorkInFlight(t *testing.T) {
 		t.Fatalf("the stop in flight when the backup was taken: %+v %v", in, err)
 	}
 }
+
+// Pruning forgets the jobs that finished longer ago than asked, on the
+// virtual clock, in the store and in the core's cache of recent jobs alike,
+// and keeps the later ones.
+func TestPruneForgetsOldJobs(t *testing.T) {
+	srv := vmplanetest.NewServer(t, vmplanetest.Options{})
+	spec := seedSpec(t, srv)
+	mustCall(t, srv, "POST", "instances", "instances: [{cloud: ncloud, spec: "+spec+", power: running}]")
+	in, _, _ := srv.Service.FindInstances(t.Context(), vmplane.InstanceFilter{Scope: vmplane.Scope{Cloud: "ncloud"}})
+	scope := vmplane.Scope{Cloud: "ncloud", Account: "default"}
+	submit := func(kind vmplane.Kind) string {
+		job, err := srv.Service.Submit(t.Context(), vmplane.OperationRequest{Scope: scope, Kind: kind, InstanceIDs: []string{in[0].ID}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		srv.Advance(time.Minute)
+		return job.ID
+	}
+	old := submit(vmplane.KindStop)
+	srv.Advance(48 * time.Hour)
+	recent := submit(vmplane.KindStart)
+
+	if status, _ := call(t, srv, "POST", "operations/prune", `{"olderThan":"soon"}`); status != 400 {
+		t.Fatalf("a bad age: %d", status)
+	}
+	if got := mustCall(t, srv, "POST", "operations/prune", `{"olderThan":"24h"}`); got["pruned"] != 1.0 {
+		t.Fatalf("prune: %v, want 1 pruned", got)
+	}
+	if _, err := srv.Service.FindJob(t.Context(), scope, old); vmplane.ErrorCode(err) != vmplane.ENOTFOUND {
+		t.Errorf("the old job after a prune: %v, want ENOTFOUND", err)
+	}
+	if ops, err := srv.Service.FindJob(t.Context(), scope, recent); err != nil || len(ops) != 1 {
+		t.Errorf("the recent job after a prune: %v, %v", ops, err)
+	}
+}

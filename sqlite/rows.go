@@ -300,6 +300,22 @@ func (db *DB) loadInstanceRange(ctx context.Context, from, to int64) ([]*vmplane
 }
 
 // FindOperations returns operations, oldest first.
+// PruneOperations deletes, in one transaction on the write connection, the
+// operations that finished before finishedBefore, but none of a job that
+// still runs (a job is shown whole). It reads the whole table (no index
+// orders operations by their end, which every change would pay for), and
+// commits wait meanwhile: an operator's occasional call.
+func (db *DB) PruneOperations(ctx context.Context, finishedBefore time.Time) (int, error) {
+	res, err := db.write.ExecContext(ctx, `DELETE FROM operations WHERE state <> 'running' AND finished_at < ?
+		AND NOT EXISTS (SELECT 1 FROM operations AS r WHERE r.cloud = operations.cloud AND r.job_id = operations.job_id
+			AND r.state = 'running')`, unix(finishedBefore))
+	if err != nil {
+		return 0, err
+	}
+	n, err := res.RowsAffected()
+	return int(n), err
+}
+
 func (db *DB) FindOperations(ctx context.Context, f vmplane.OperationFilter) ([]vmplane.Operation, error) {
 	var where []string
 	var args []any

@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"reflect"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -31,6 +32,7 @@ func Run(t *testing.T, o Opener) {
 		"FindOperationsFilters":                      testFind,
 		"ResourcesRoundTripAndDelete":                testResources,
 		"OneInstancePerCloudAndID":                   testOneInstancePerID,
+		"PruneSparesRunningJobsAndLaterOperations":   testPrune,
 	} {
 		t.Run(name, func(t *testing.T) { test(t, o) })
 	}
@@ -277,5 +279,48 @@ func testResources(t *testing.T, o Opener) {
 	}
 	if snap := load(t, s); len(snap.Resources) != 0 {
 		t.Fatalf("after reset: %+v", snap.Resources)
+	}
+}
+
+func testPrune(t *testing.T, o Opener) {
+	s := o.Open(t)
+	finished := func(id, job string, at time.Time) vmplane.Operation {
+		op := operation(id, "i-"+id, 0)
+		op.JobID, op.State, op.FinishedAt = job, vmplane.OpSucceeded, at
+		return op
+	}
+	running := func(id, job string) vmplane.Operation {
+		op := operation(id, "i-"+id, 0)
+		op.JobID = job
+		return op
+	}
+	commit(t, s, &vmplane.Changes{Operations: []vmplane.Operation{
+		finished("old", "job-old", t0),                    // pruned
+		finished("later", "job-later", t0.Add(time.Hour)), // finished after the cut
+		finished("half", "job-busy", t0),                  // its job still runs
+		running("busy", "job-busy"),
+		running("alone", "job-alone"),
+	}})
+	n, err := s.PruneOperations(context.Background(), t0.Add(time.Minute))
+	if err != nil || n != 1 {
+		t.Fatalf("prune: %d, %v; want 1", n, err)
+	}
+	if o.Reopen != nil {
+		s = o.Reopen(t, s)
+	}
+	got, err := s.FindOperations(context.Background(), vmplane.OperationFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ids []string
+	for _, op := range got {
+		ids = append(ids, op.ID)
+	}
+	slices.Sort(ids)
+	if want := []string{"alone", "busy", "half", "later"}; !slices.Equal(ids, want) {
+		t.Errorf("after the prune: %v, want %v", ids, want)
+	}
+	if n, err := s.PruneOperations(context.Background(), t0.Add(time.Minute)); err != nil || n != 0 {
+		t.Errorf("a second prune: %d, %v; want 0", n, err)
 	}
 }
