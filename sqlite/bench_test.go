@@ -132,3 +132,33 @@ func BenchmarkLoad100k(b *testing.B) {
 		db.Close()
 	}
 }
+
+// BenchmarkFindJobAmong100k finds one job's operation among 100,000
+// finished ones: what a client's poll of a job the core no longer keeps in
+// memory costs, and what a restart pays for each job still running.
+func BenchmarkFindJobAmong100k(b *testing.B) {
+	db := openBench(b, filepath.Join(b.TempDir(), "db"))
+	defer db.Close()
+	ctx := context.Background()
+	const n = 100_000
+	for base := 0; base < n; base += 10_000 {
+		c := &vmplane.Changes{}
+		for i := base; i < base+10_000; i++ {
+			c.Operations = append(c.Operations, vmplane.Operation{ID: fmt.Sprint("op", i), Seq: int64(i + 1), JobID: fmt.Sprint("job", i),
+				Cloud: "test", Account: "default", InstanceID: fmt.Sprint(i % 1000), Kind: vmplane.KindStop, State: vmplane.OpSucceeded,
+				CreatedAt: benchStart, FinishedAt: benchStart.Add(time.Second)})
+		}
+		if err := db.Commit(ctx, c); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		i = (i + 7919) % n
+		ops, err := db.FindOperations(ctx, vmplane.OperationFilter{Cloud: "test", Account: "default", JobID: fmt.Sprint("job", i)})
+		if err != nil || len(ops) != 1 {
+			b.Fatalf("%d operations, %v", len(ops), err)
+		}
+	}
+}

@@ -299,7 +299,6 @@ func (db *DB) loadInstanceRange(ctx context.Context, from, to int64) ([]*vmplane
 	return out, rows.Err()
 }
 
-// FindOperations returns operations, oldest first.
 // pruneOperations lists the running jobs once, from the partial index of
 // running operations: a correlated look-up for each row was planned as a
 // scan of the row's whole cloud (85,000 operations took minutes; this,
@@ -321,7 +320,14 @@ func (db *DB) PruneOperations(ctx context.Context, finishedBefore time.Time) (in
 	return int(n), err
 }
 
+// FindOperations returns operations, oldest first.
 func (db *DB) FindOperations(ctx context.Context, f vmplane.OperationFilter) ([]vmplane.Operation, error) {
+	q, args := operationQuery(f)
+	return db.queryOperations(ctx, q, args...)
+}
+
+// operationQuery is the tail of FindOperations' query, and its arguments.
+func operationQuery(f vmplane.OperationFilter) (string, []any) {
 	var where []string
 	var args []any
 	add := func(cond string, v any) {
@@ -344,14 +350,20 @@ func (db *DB) FindOperations(ctx context.Context, f vmplane.OperationFilter) ([]
 		add("finished_at < ?", unix(f.FinishedBefore))
 	}
 	q := ""
+	if f.Cloud != "" && f.JobID != "" {
+		// A job's few operations, through the job index: left to itself,
+		// SQLite reads every operation of the cloud by the primary key
+		// (a thousand times as long among 85,000).
+		q = "INDEXED BY operations_job "
+	}
 	if len(where) > 0 {
-		q = "WHERE " + strings.Join(where, " AND ")
+		q += "WHERE " + strings.Join(where, " AND ")
 	}
 	q += " ORDER BY seq"
 	if f.Limit > 0 {
 		q += " LIMIT " + strconv.Itoa(f.Limit)
 	}
-	return db.queryOperations(ctx, q, args...)
+	return q, args
 }
 
 func (db *DB) queryOperations(ctx context.Context, tail string, args ...any) ([]vmplane.Operation, error) {

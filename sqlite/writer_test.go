@@ -52,16 +52,10 @@ func TestCommitsOutliveTheWriteConnection(t *testing.T) {
 	}
 }
 
-// A prune lists the running jobs once rather than looking each row's job
-// up: SQLite planned that look-up as a scan of the row's whole cloud, a
-// prune of 85,000 operations ran for minutes, and no small test is slow.
-func TestPruneReadsTheRunningJobsOnce(t *testing.T) {
-	db, err := Open(context.Background(), filepath.Join(t.TempDir(), "db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	rows, err := db.write.QueryContext(context.Background(), "EXPLAIN QUERY PLAN "+pruneOperations, 0)
+// explain is SQLite's plan for a statement, its steps joined.
+func explain(t *testing.T, db *DB, q string, args ...any) string {
+	t.Helper()
+	rows, err := db.write.QueryContext(context.Background(), "EXPLAIN QUERY PLAN "+q, args...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -75,7 +69,33 @@ func TestPruneReadsTheRunningJobsOnce(t *testing.T) {
 		}
 		plan = append(plan, detail)
 	}
-	text := strings.Join(plan, "; ")
+	return strings.Join(plan, "; ")
+}
+
+// A job's operations are found through the job index, not by reading every
+// operation of its cloud (which SQLite chose on its own).
+func TestAJobIsFoundThroughItsIndex(t *testing.T) {
+	db, err := Open(context.Background(), filepath.Join(t.TempDir(), "db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	q, args := operationQuery(vmplane.OperationFilter{Cloud: "huawei", Account: "default", JobID: "ff8080"})
+	if plan := explain(t, db, "SELECT record FROM operations "+q, args...); !strings.Contains(plan, "USING INDEX operations_job") {
+		t.Fatalf("a job's plan: %s", plan)
+	}
+}
+
+// A prune lists the running jobs once rather than looking each row's job
+// up: SQLite planned that look-up as a scan of the row's whole cloud, a
+// prune of 85,000 operations ran for minutes, and no small test is slow.
+func TestPruneReadsTheRunningJobsOnce(t *testing.T) {
+	db, err := Open(context.Background(), filepath.Join(t.TempDir(), "db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	text := explain(t, db, pruneOperations, 0)
 	if strings.Contains(text, "CORRELATED") || !strings.Contains(text, "USING INDEX operations_one_running") {
 		t.Fatalf("the prune's plan: %s", text)
 	}
