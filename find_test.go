@@ -148,3 +148,21 @@ func idsOf(list []*vmplane.Instance) []string {
 	}
 	return out
 }
+
+// A finished job the core no longer keeps in memory (here, after a
+// restart) is read back from the store, for its own account only.
+func TestAFinishedJobIsFoundAfterARestart(t *testing.T) {
+	h := newHarness(t, harnessOptions{})
+	in := h.seed(vmplane.PowerRunning)
+	job := h.mustSubmit(vmplane.KindStop, vmplane.ModeStrict, "", in.ID)
+	h.advance(time.Minute)
+	h.restart()
+	ops, err := h.svc.FindJob(t.Context(), defaultScope, job.ID)
+	if err != nil || len(ops) != 1 || ops[0].State != vmplane.OpSucceeded || ops[0].InstanceID != in.ID {
+		t.Fatalf("the job after a restart: %+v, %v", ops, err)
+	}
+	other := vmplane.Scope{Cloud: testCloud, Account: "other"}
+	if _, err := h.svc.FindJob(t.Context(), other, job.ID); vmplane.ErrorCode(err) != vmplane.ENOTFOUND {
+		t.Errorf("another account's job: %v, want ENOTFOUND", err)
+	}
+}
