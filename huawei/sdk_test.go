@@ -814,3 +814,26 @@ func TestRegionClientLooksUpProject(t *testing.T) {
 		t.Errorf("a region outside the catalog found a project")
 	}
 }
+
+// A client that polls a job across a restart of vmplane reads the same job:
+// after the restart it comes from the store, not from memory.
+func TestAFinishedJobReadsTheSameAfterARestart(t *testing.T) {
+	dir := t.TempDir()
+	srv := vmplanetest.NewServer(t, vmplanetest.Options{DataDir: dir})
+	c := newClient(t, srv)
+	ids := createServer(t, srv, c, "kept", "s6.large.2", 2)
+	resp, err := c.BatchStopServers(&model.BatchStopServersRequest{Body: &model.BatchStopServersRequestBody{
+		OsStop: &model.BatchStopServersOption{Servers: serverIDs(ids)}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv.Advance(time.Minute)
+	before := showJob(t, c, *resp.JobId)
+	srv.Close()
+
+	srv = vmplanetest.NewServer(t, vmplanetest.Options{DataDir: dir, Start: vmplanetest.Epoch.Add(time.Hour)})
+	after := showJob(t, newClient(t, srv), *resp.JobId)
+	if after.Status.Value() != "SUCCESS" || after.String() != before.String() {
+		t.Fatalf("the job after a restart:\n%s\nbefore:\n%s", after, before)
+	}
+}
