@@ -26,6 +26,7 @@ func FuzzHandler(f *testing.F) {
 	f.Add("POST", "faults", `{"kind":"stop","effect":"fail","error":{"code":"25041"},"instance":"x"}`)
 	f.Add("DELETE", "faults/1", "")
 	f.Add("POST", "operations/release", "")
+	f.Add("POST", "operations/prune", `{"olderThan":"1h"}`)
 	f.Add("POST", "accounts", `{"id":"team-b","accessKey":"AK","secretKey":"SK"}`)
 	f.Add("GET", "instances?cloud=ncloud&account=default&power=running", "")
 	f.Add("GET", "catalog/zenlayer", "")
