@@ -331,7 +331,7 @@ func (h *Handler) pruneOperations(w http.ResponseWriter, r *http.Request) error 
 		return err
 	}
 	age, err := time.ParseDuration(req.OlderThan)
-	if err != nil || age < 0 {
+	if err != nil {
 		return vmplane.Errorf(vmplane.EINVALID, "olderThan must be a Go duration such as \"720h\", not %q.", req.OlderThan)
 	}
 	n, err := h.cfg.Service.PruneOperations(r.Context(), age)

@@ -307,8 +307,10 @@ func TestPruneForgetsOldJobs(t *testing.T) {
 	srv.Advance(48 * time.Hour)
 	recent := submit(vmplane.KindStart)
 
-	if status, _ := call(t, srv, "POST", "operations/prune", `{"olderThan":"soon"}`); status != 400 {
-		t.Fatalf("a bad age: %d", status)
+	for _, bad := range []string{`{"olderThan":"soon"}`, `{"olderThan":"-1h"}`} {
+		if status, _ := call(t, srv, "POST", "operations/prune", bad); status != 400 {
+			t.Fatalf("%s: %d, want 400", bad, status)
+		}
 	}
 	if got := mustCall(t, srv, "POST", "operations/prune", `{"olderThan":"24h"}`); got["pruned"] != 1.0 {
 		t.Fatalf("prune: %v, want 1 pruned", got)
