@@ -216,3 +216,24 @@ func TestTimeScaleZeroCompletesOnTheNextTick(t *testing.T) {
 		t.Fatalf("after a tick: %+v", got)
 	}
 }
+
+// A job whose operations have partly finished is read whole after a
+// restart: its finished operations come back beside its running ones.
+func TestAJobHalfDoneIsWholeAfterARestart(t *testing.T) {
+	h := newHarness(t, harnessOptions{})
+	a, b := h.seed(vmplane.PowerRunning), h.seed(vmplane.PowerRunning)
+	if _, err := h.svc.AddFault(vmplane.FaultRule{Kind: vmplane.KindStop, InstanceID: b.ID, Effect: vmplane.FaultHang, Count: 1}); err != nil {
+		t.Fatal(err)
+	}
+	job := h.mustSubmit(vmplane.KindStop, vmplane.ModeStrict, "", a.ID, b.ID)
+	h.advance(time.Minute) // a stops; b hangs
+	h.restart()
+	ops, err := h.svc.FindJob(t.Context(), defaultScope, job.ID)
+	if err != nil || len(ops) != 2 {
+		t.Fatalf("the job after a restart: %+v, %v; want both operations", ops, err)
+	}
+	states := map[string]vmplane.OpState{ops[0].InstanceID: ops[0].State, ops[1].InstanceID: ops[1].State}
+	if states[a.ID] != vmplane.OpSucceeded || states[b.ID] != vmplane.OpRunning {
+		t.Fatalf("the job's operations after a restart: %v", states)
+	}
+}

@@ -140,9 +140,6 @@ func Open(ctx context.Context, cfg Config) (*Service, error) {
 		return nil, fmt.Errorf("load state: %w", err)
 	}
 	s.restore(snap)
-	if err := s.restoreJobs(ctx); err != nil {
-		return nil, fmt.Errorf("load jobs: %w", err)
-	}
 	if err := s.ensureDefaultAccount(ctx); err != nil {
 		return nil, err
 	}
@@ -214,6 +211,11 @@ func (s *Service) restore(snap *Snapshot) {
 		s.jobs.put(op)
 		s.observer.OperationStarted(op)
 	}
+	// The finished operations of a running job join it in the job cache,
+	// so that a job is never seen half.
+	for i := range snap.JobOperations {
+		s.jobs.put(&snap.JobOperations[i])
+	}
 	// The table and the indexes are new and sized for what comes: nothing
 	// is replaced, and no list grows by copies (a tenth of a restart's
 	// CPU at a million instances). They share nothing, so they are built
@@ -257,27 +259,6 @@ func (s *Service) PruneOperations(ctx context.Context, age time.Duration) (int, 
 	s.jobs.forget(before)
 	s.mu.Unlock()
 	return n, nil
-}
-
-// restoreJobs puts back in the job cache the finished operations of every
-// job that still runs, so that a job is never seen half.
-func (s *Service) restoreJobs(ctx context.Context) error {
-	jobs := make(map[[2]string]bool)
-	for _, op := range s.ops {
-		jobs[[2]string{op.Cloud, op.JobID}] = true
-	}
-	for j := range jobs {
-		ops, err := s.store.FindOperations(ctx, OperationFilter{Cloud: j[0], JobID: j[1]})
-		if err != nil {
-			return err
-		}
-		for i := range ops {
-			if ops[i].Done() {
-				s.jobs.put(&ops[i])
-			}
-		}
-	}
-	return nil
 }
 
 // reconcile asks a driver that can inspect machines about every idle

@@ -39,6 +39,9 @@ type Snapshot struct {
 	Instances []*Instance
 	// Operations are the ones still running.
 	Operations []Operation
+	// JobOperations are the finished operations of the jobs still running:
+	// a job is shown whole.
+	JobOperations []Operation
 	// Resources are the ones not deleted.
 	Resources []Resource
 	// Seq is the highest sequence number handed out so far.

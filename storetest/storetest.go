@@ -33,6 +33,7 @@ func Run(t *testing.T, o Opener) {
 		"ResourcesRoundTripAndDelete":                testResources,
 		"OneInstancePerCloudAndID":                   testOneInstancePerID,
 		"PruneSparesRunningJobsAndLaterOperations":   testPrune,
+		"FinishedOperationsOfRunningJobsAreLoaded":   testJobOperations,
 	} {
 		t.Run(name, func(t *testing.T) { test(t, o) })
 	}
@@ -322,5 +323,28 @@ func testPrune(t *testing.T, o Opener) {
 	}
 	if n, err := s.PruneOperations(context.Background(), t0.Add(time.Minute)); err != nil || n != 0 {
 		t.Errorf("a second prune: %d, %v; want 0", n, err)
+	}
+}
+
+func testJobOperations(t *testing.T, o Opener) {
+	s := o.Open(t)
+	op := func(id, job string, done bool) vmplane.Operation {
+		op := operation(id, "i-"+id, 0)
+		op.JobID = job
+		if done {
+			op.State, op.FinishedAt = vmplane.OpSucceeded, t0
+		}
+		return op
+	}
+	commit(t, s, &vmplane.Changes{Operations: []vmplane.Operation{
+		op("half-done", "job-half", true), op("half-running", "job-half", false),
+		op("over", "job-over", true), op("alone", "job-alone", false),
+	}})
+	snap := load(t, s)
+	if len(snap.Operations) != 2 {
+		t.Fatalf("running operations: %+v", snap.Operations)
+	}
+	if len(snap.JobOperations) != 1 || snap.JobOperations[0].ID != "half-done" {
+		t.Fatalf("finished operations of running jobs: %+v, want half-done alone", snap.JobOperations)
 	}
 }
