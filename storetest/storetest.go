@@ -283,24 +283,25 @@ func testResources(t *testing.T, o Opener) {
 	}
 }
 
+// jobOperation is operation id of a job, on an instance of its own: one
+// that finished at finishedAt, or runs if that is zero.
+func jobOperation(id, job string, finishedAt time.Time) vmplane.Operation {
+	op := operation(id, "i-"+id, 0)
+	op.JobID = job
+	if !finishedAt.IsZero() {
+		op.State, op.FinishedAt = vmplane.OpSucceeded, finishedAt
+	}
+	return op
+}
+
 func testPrune(t *testing.T, o Opener) {
 	s := o.Open(t)
-	finished := func(id, job string, at time.Time) vmplane.Operation {
-		op := operation(id, "i-"+id, 0)
-		op.JobID, op.State, op.FinishedAt = job, vmplane.OpSucceeded, at
-		return op
-	}
-	running := func(id, job string) vmplane.Operation {
-		op := operation(id, "i-"+id, 0)
-		op.JobID = job
-		return op
-	}
 	commit(t, s, &vmplane.Changes{Operations: []vmplane.Operation{
-		finished("old", "job-old", t0),                    // pruned
-		finished("later", "job-later", t0.Add(time.Hour)), // finished after the cut
-		finished("half", "job-busy", t0),                  // its job still runs
-		running("busy", "job-busy"),
-		running("alone", "job-alone"),
+		jobOperation("old", "job-old", t0),                    // pruned
+		jobOperation("later", "job-later", t0.Add(time.Hour)), // finished after the cut
+		jobOperation("half", "job-busy", t0),                  // its job still runs
+		jobOperation("busy", "job-busy", time.Time{}),
+		jobOperation("alone", "job-alone", time.Time{}),
 	}})
 	n, err := s.PruneOperations(context.Background(), t0.Add(time.Minute))
 	if err != nil || n != 1 {
@@ -328,17 +329,9 @@ func testPrune(t *testing.T, o Opener) {
 
 func testJobOperations(t *testing.T, o Opener) {
 	s := o.Open(t)
-	op := func(id, job string, done bool) vmplane.Operation {
-		op := operation(id, "i-"+id, 0)
-		op.JobID = job
-		if done {
-			op.State, op.FinishedAt = vmplane.OpSucceeded, t0
-		}
-		return op
-	}
 	commit(t, s, &vmplane.Changes{Operations: []vmplane.Operation{
-		op("half-done", "job-half", true), op("half-running", "job-half", false),
-		op("over", "job-over", true), op("alone", "job-alone", false),
+		jobOperation("half-done", "job-half", t0), jobOperation("half-running", "job-half", time.Time{}),
+		jobOperation("over", "job-over", t0), jobOperation("alone", "job-alone", time.Time{}),
 	}})
 	snap := load(t, s)
 	if len(snap.Operations) != 2 {
