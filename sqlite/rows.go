@@ -187,8 +187,8 @@ func (db *DB) Load(ctx context.Context) (*vmplane.Snapshot, error) {
 	// In one query, through the job index (which SQLite, left to itself,
 	// passes over for a scan): a restart with 20,000 jobs running asked for
 	// each job's operations on its own, a second's worth of queries.
-	snap.JobOperations, err = db.queryOperations(ctx, `INDEXED BY operations_job WHERE (cloud, job_id) IN
-		(SELECT cloud, job_id FROM operations WHERE state = 'running') AND state <> 'running' ORDER BY seq`)
+	snap.JobOperations, err = db.queryOperations(ctx,
+		"INDEXED BY operations_job WHERE (cloud, job_id) IN "+runningJobs+" AND state <> 'running' ORDER BY seq")
 	return snap, err
 }
 
@@ -311,7 +311,11 @@ func (db *DB) loadInstanceRange(ctx context.Context, from, to int64) ([]*vmplane
 // scan of the row's whole cloud (a prune of 85,000 operations was still
 // running after ten seconds; this takes half of one).
 const pruneOperations = `DELETE FROM operations WHERE state <> 'running' AND finished_at < ?
-	AND (cloud, job_id) NOT IN (SELECT cloud, job_id FROM operations WHERE state = 'running')`
+	AND (cloud, job_id) NOT IN ` + runningJobs
+
+// runningJobs are the jobs with an operation running, read from the partial
+// index of running operations.
+const runningJobs = `(SELECT cloud, job_id FROM operations WHERE state = 'running')`
 
 // PruneOperations deletes, in one transaction on the write connection, the
 // operations that finished before finishedBefore, but none of a job that
