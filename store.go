@@ -21,6 +21,7 @@ type Store interface {
 	FindOperations(ctx context.Context, f OperationFilter) ([]Operation, error)
 	// PruneOperations removes the operations that finished before a time,
 	// but none of a job that still has one running, and says how many.
+	// Commits go on while it runs.
 	PruneOperations(ctx context.Context, finishedBefore time.Time) (int, error)
 	// Setting and PutSetting keep small named values (such as the clock's state).
 	Setting(ctx context.Context, key string) (string, error)

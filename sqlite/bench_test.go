@@ -141,17 +141,7 @@ func BenchmarkFindJobAmong100k(b *testing.B) {
 	defer db.Close()
 	ctx := context.Background()
 	const n = 100_000
-	for base := 0; base < n; base += 10_000 {
-		c := &vmplane.Changes{}
-		for i := base; i < base+10_000; i++ {
-			c.Operations = append(c.Operations, vmplane.Operation{ID: fmt.Sprint("op", i), Seq: int64(i + 1), JobID: fmt.Sprint("job", i),
-				Cloud: "test", Account: "default", InstanceID: fmt.Sprint(i % 1000), Kind: vmplane.KindStop, State: vmplane.OpSucceeded,
-				CreatedAt: benchStart, FinishedAt: benchStart.Add(time.Second)})
-		}
-		if err := db.Commit(ctx, c); err != nil {
-			b.Fatal(err)
-		}
-	}
+	commitFinishedOperations(b, db, n)
 	b.ReportAllocs()
 	i := 0
 	for b.Loop() {
@@ -161,4 +151,69 @@ func BenchmarkFindJobAmong100k(b *testing.B) {
 			b.Fatalf("%d operations, %v", len(ops), err)
 		}
 	}
+}
+
+// commitFinishedOperations commits n finished stops, each its own job, in
+// commits of 10,000.
+func commitFinishedOperations(b *testing.B, db *sqlite.DB, n int) {
+	b.Helper()
+	for base := 0; base < n; base += 10_000 {
+		c := &vmplane.Changes{}
+		for i := base; i < min(n, base+10_000); i++ {
+			c.Operations = append(c.Operations, vmplane.Operation{ID: fmt.Sprint("op", i), Seq: int64(i + 1), JobID: fmt.Sprint("job", i),
+				Cloud: "test", Account: "default", InstanceID: fmt.Sprint(i % 1000), Kind: vmplane.KindStop, State: vmplane.OpSucceeded,
+				CreatedAt: benchStart, FinishedAt: benchStart.Add(time.Second)})
+		}
+		if err := db.Commit(context.Background(), c); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkCommitDuringPrune prunes 300,000 finished operations while one
+// caller commits accepted operations one after another: how long the
+// slowest of those commits waited for the prune (max-commit-ms), and how
+// long the prune took (prune-ms).
+func BenchmarkCommitDuringPrune(b *testing.B) {
+	db := openBench(b, filepath.Join(b.TempDir(), "db"))
+	defer db.Close()
+	ctx := context.Background()
+	var slowest, pruning time.Duration
+	seq := int64(1_000_000)
+	for b.Loop() {
+		b.StopTimer()
+		commitFinishedOperations(b, db, 300_000)
+		b.StartTimer()
+		done := make(chan struct{})
+		worst := make(chan time.Duration)
+		go func() {
+			var w time.Duration
+			for {
+				select {
+				case <-done:
+					worst <- w
+					return
+				default:
+				}
+				seq++
+				op := vmplane.Operation{ID: fmt.Sprint(seq), Seq: seq, JobID: fmt.Sprint(seq), Cloud: "test", Account: "default",
+					InstanceID: "i", Kind: vmplane.KindStop, State: vmplane.OpSucceeded, CreatedAt: benchStart, FinishedAt: benchStart}
+				start := time.Now()
+				if err := db.Commit(ctx, &vmplane.Changes{Operations: []vmplane.Operation{op}}); err != nil {
+					b.Error(err)
+				}
+				w = max(w, time.Since(start))
+			}
+		}()
+		start := time.Now()
+		n, err := db.PruneOperations(ctx, benchStart.Add(time.Minute))
+		pruning += time.Since(start)
+		close(done)
+		slowest = max(slowest, <-worst)
+		if err != nil || n < 300_000 {
+			b.Fatalf("pruned %d, %v", n, err)
+		}
+	}
+	b.ReportMetric(float64(slowest.Microseconds())/1000, "max-commit-ms")
+	b.ReportMetric(float64(pruning.Microseconds())/1000/float64(b.N), "prune-ms")
 }

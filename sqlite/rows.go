@@ -306,29 +306,68 @@ func (db *DB) loadInstanceRange(ctx context.Context, from, to int64) ([]*vmplane
 	return out, rows.Err()
 }
 
-// pruneOperations lists the running jobs once, from the partial index of
-// running operations: a correlated look-up for each row was planned as a
-// scan of the row's whole cloud (a prune of 85,000 operations was still
-// running after ten seconds; this takes half of one).
-const pruneOperations = `DELETE FROM operations WHERE state <> 'running' AND finished_at < ?
-	AND (cloud, job_id) NOT IN ` + runningJobs
-
 // runningJobs are the jobs with an operation running, read from the partial
 // index of running operations.
 const runningJobs = `(SELECT cloud, job_id FROM operations WHERE state = 'running')`
 
-// PruneOperations deletes, in one transaction on the write connection, the
-// operations that finished before finishedBefore, but none of a job that
-// still runs (a job is shown whole). It reads the whole table (no index
-// orders operations by their end, which every change would pay for), and
-// commits wait meanwhile: an operator's occasional call.
+// A prune deletes in chunks of the primary key, each in a transaction of
+// its own, so that commits wait for one chunk at most: in one transaction,
+// a prune of 300,000 operations held every commit for 0.9 s.
+const (
+	pruneChunk = 2_000
+	// pruneLast is the last key when the prune starts: operations added
+	// later are too recent to prune.
+	pruneLast = `SELECT cloud, id FROM operations ORDER BY cloud DESC, id DESC LIMIT 1`
+	// pruneChunkEnd is the key pruneChunk keys after (?, ?), if it is not
+	// past the last.
+	pruneChunkEnd = `SELECT cloud, id FROM operations WHERE (cloud, id) > (?, ?) AND (cloud, id) <= (?, ?)
+		ORDER BY cloud, id LIMIT 1 OFFSET ?`
+	// pruneRunningJobs lists the jobs still running once, as JSON, for
+	// every chunk: a job running when the prune starts is kept whole, even
+	// if it ends while the prune goes on.
+	pruneRunningJobs = `SELECT json_group_array(json_array(cloud, job_id)) FROM ` + runningJobs
+	pruneOperations  = `DELETE FROM operations WHERE (cloud, id) > (?, ?) AND (cloud, id) <= (?, ?)
+		AND state <> 'running' AND finished_at < ?
+		AND (cloud, job_id) NOT IN (SELECT value ->> 0, value ->> 1 FROM json_each(?))`
+)
+
+// PruneOperations deletes the operations that finished before
+// finishedBefore, but none of a job that still runs (a job is shown whole).
+// It reads the whole table (no index orders operations by their end, which
+// every change would pay for), a chunk at a time, while commits go on.
 func (db *DB) PruneOperations(ctx context.Context, finishedBefore time.Time) (int, error) {
-	res, err := db.write.ExecContext(ctx, pruneOperations, unix(finishedBefore))
-	if err != nil {
+	var lastCloud, lastID string
+	err := db.read.QueryRowContext(ctx, pruneLast).Scan(&lastCloud, &lastID)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, nil
+	} else if err != nil {
 		return 0, err
 	}
-	n, err := res.RowsAffected()
-	return int(n), err
+	var running string
+	if err := db.read.QueryRowContext(ctx, pruneRunningJobs).Scan(&running); err != nil {
+		return 0, err
+	}
+	// The first chunk starts after ("", ""): before every key, as every
+	// cloud has a name.
+	fromCloud, fromID := "", ""
+	pruned := 0
+	for {
+		toCloud, toID := lastCloud, lastID
+		err := db.read.QueryRowContext(ctx, pruneChunkEnd, fromCloud, fromID, lastCloud, lastID, pruneChunk-1).Scan(&toCloud, &toID)
+		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return pruned, err
+		}
+		res, err := db.write.ExecContext(ctx, pruneOperations, fromCloud, fromID, toCloud, toID, unix(finishedBefore), running)
+		if err != nil {
+			return pruned, err
+		}
+		n, err := res.RowsAffected()
+		pruned += int(n)
+		if err != nil || (toCloud == lastCloud && toID == lastID) {
+			return pruned, err
+		}
+		fromCloud, fromID = toCloud, toID
+	}
 }
 
 // FindOperations returns operations, oldest first.

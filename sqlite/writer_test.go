@@ -86,18 +86,24 @@ func TestAJobIsFoundThroughItsIndex(t *testing.T) {
 	}
 }
 
-// A prune lists the running jobs once rather than looking each row's job
-// up: SQLite planned that look-up as a scan of the row's whole cloud, a
-// prune of 85,000 operations was still running after ten seconds, and no
-// small test is slow.
-func TestPruneReadsTheRunningJobsOnce(t *testing.T) {
+// A prune's chunk reads its range of the primary key, and the running jobs
+// listed when it started, once: each row's look-up of its job was planned as
+// a scan of the row's whole cloud (a prune of 85,000 operations was still
+// running after ten seconds), and no small test is slow.
+func TestAPruneChunkReadsItsRangeOnly(t *testing.T) {
 	db, err := Open(context.Background(), filepath.Join(t.TempDir(), "db"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	text := explain(t, db, pruneOperations, 0)
-	if strings.Contains(text, "CORRELATED") || !strings.Contains(text, "USING INDEX operations_one_running") {
+	text := explain(t, db, pruneOperations, "c", "a", "c", "b", 0, "[]")
+	if strings.Contains(text, "CORRELATED") || !strings.Contains(text, "SEARCH operations USING PRIMARY KEY ((cloud,id)>(?,?) AND (cloud,id)<(?,?))") {
 		t.Fatalf("the prune's plan: %s", text)
+	}
+	if text := explain(t, db, pruneChunkEnd, "c", "a", "c", "b", pruneChunk-1); !strings.Contains(text, "SEARCH operations USING PRIMARY KEY") {
+		t.Fatalf("the plan of a chunk's end: %s", text)
+	}
+	if text := explain(t, db, pruneRunningJobs); !strings.Contains(text, "operations_one_running") {
+		t.Fatalf("the plan of the running jobs: %s", text)
 	}
 }

@@ -33,6 +33,7 @@ func Run(t *testing.T, o Opener) {
 		"ResourcesRoundTripAndDelete":                testResources,
 		"OneInstancePerCloudAndID":                   testOneInstancePerID,
 		"PruneSparesRunningJobsAndLaterOperations":   testPrune,
+		"PruneOfManyOperationsKeepsRunningJobsWhole": testPruneMany,
 		"FinishedOperationsOfRunningJobsAreLoaded":   testJobOperations,
 	} {
 		t.Run(name, func(t *testing.T) { test(t, o) })
@@ -324,6 +325,36 @@ func testPrune(t *testing.T, o Opener) {
 	}
 	if n, err := s.PruneOperations(context.Background(), t0.Add(time.Minute)); err != nil || n != 0 {
 		t.Errorf("a second prune: %d, %v; want 0", n, err)
+	}
+}
+
+// testPruneMany prunes more operations than a store is likely to read at
+// once, of two clouds, with a running job whose operations lie at both ends.
+func testPruneMany(t *testing.T, o Opener) {
+	s := o.Open(t)
+	const n = 10_000
+	c := &vmplane.Changes{}
+	for _, cloud := range []string{"c", "d"} {
+		for i := range n {
+			op := jobOperation(fmt.Sprintf("op%05d", i), fmt.Sprintf("job%05d", i), t0)
+			op.Cloud = cloud
+			c.Operations = append(c.Operations, op)
+		}
+	}
+	first, last := &c.Operations[0], &c.Operations[n-1]
+	first.JobID, last.JobID = "job-busy", "job-busy"
+	last.State, last.FinishedAt = vmplane.OpRunning, time.Time{}
+	commit(t, s, c)
+	pruned, err := s.PruneOperations(context.Background(), t0.Add(time.Minute))
+	if err != nil || pruned != 2*n-2 {
+		t.Fatalf("prune: %d, %v; want %d", pruned, err, 2*n-2)
+	}
+	got, err := s.FindOperations(context.Background(), vmplane.OperationFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 2 || got[0].JobID != "job-busy" || got[1].JobID != "job-busy" {
+		t.Fatalf("after the prune: %+v, want the busy job's two", got)
 	}
 }
 
