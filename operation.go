@@ -259,7 +259,10 @@ type OperationRequest struct {
 	// Attrs are set on each instance, or deleted by an empty value, in the
 	// commit that accepts the operation (a rebuild's new key pair).
 	Attrs map[string]string
-	Hard  bool
+	// Name, when not empty, renames each instance in that same commit (a
+	// rebuild's new name).
+	Name string
+	Hard bool
 }
 
 // Job is what one accepted request produced: an operation per instance and

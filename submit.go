@@ -108,6 +108,9 @@ func (s *Service) admit(t *txn, cloud *Cloud, in *Instance, req OperationRequest
 	if len(req.Attrs) > 0 {
 		n.Attrs = mergeAttrs(n.Attrs, req.Attrs)
 	}
+	if req.Name != "" {
+		n.Name = req.Name
+	}
 	t.startOperation(job, &n, tr, req, s.faults.take(req.Cloud, req.Kind, in.ID))
 	return nil
 }

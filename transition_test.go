@@ -153,22 +153,22 @@ func TestRebuildInstallsTheImageAndBoots(t *testing.T) {
 	h := newHarness(t, harnessOptions{})
 	in := h.seedWith(vmplane.InstanceSeed{Power: vmplane.PowerStopped, ImageID: "debian-12"})
 	key := map[string]string{"key": "new-pair"}
-	_, err := h.svc.Submit(t.Context(), vmplane.OperationRequest{Scope: defaultScope, Kind: vmplane.KindRebuild, ImageID: "windows", Attrs: key, InstanceIDs: []string{in.ID}})
+	_, err := h.svc.Submit(t.Context(), vmplane.OperationRequest{Scope: defaultScope, Kind: vmplane.KindRebuild, ImageID: "windows", Attrs: key, Name: "rebuilt", InstanceIDs: []string{in.ID}})
 	wantCode(t, err, vmplane.ENOTFOUND)
-	if got := h.get(in.ID); got.ImageID != "debian-12" || got.Op != nil || got.Attr("key") != "" {
+	if got := h.get(in.ID); got.ImageID != "debian-12" || got.Op != nil || got.Attr("key") != "" || got.Name != in.Name {
 		t.Fatalf("a refused rebuild changed the instance: %+v", got)
 	}
 
-	job, err := h.svc.Submit(t.Context(), vmplane.OperationRequest{Scope: defaultScope, Kind: vmplane.KindRebuild, ImageID: "ubuntu-24", Attrs: key, InstanceIDs: []string{in.ID}})
+	job, err := h.svc.Submit(t.Context(), vmplane.OperationRequest{Scope: defaultScope, Kind: vmplane.KindRebuild, ImageID: "ubuntu-24", Attrs: key, Name: "rebuilt", InstanceIDs: []string{in.ID}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := job.Instances[0]; got.ImageID != "ubuntu-24" || got.Power != vmplane.PowerStopped || got.Op.Current().Action != vmplane.ActionProvision || got.Attr("key") != "new-pair" {
-		t.Fatalf("accepted: image %s power %s op %+v attrs %v", got.ImageID, got.Power, got.Op, got.Attrs)
+	if got := job.Instances[0]; got.ImageID != "ubuntu-24" || got.Power != vmplane.PowerStopped || got.Op.Current().Action != vmplane.ActionProvision || got.Attr("key") != "new-pair" || got.Name != "rebuilt" {
+		t.Fatalf("accepted: image %s power %s op %+v attrs %v name %s", got.ImageID, got.Power, got.Op, got.Attrs, got.Name)
 	}
 	h.advance(time.Minute)
-	if got := h.get(in.ID); got.Power != vmplane.PowerRunning || got.ImageID != "ubuntu-24" || got.Op != nil || got.Last.Kind != vmplane.KindRebuild {
-		t.Fatalf("after the rebuild: power %s image %s op %v last %+v", got.Power, got.ImageID, got.Op, got.Last)
+	if got := h.get(in.ID); got.Power != vmplane.PowerRunning || got.ImageID != "ubuntu-24" || got.Op != nil || got.Last.Kind != vmplane.KindRebuild || got.Name != "rebuilt" {
+		t.Fatalf("after the rebuild: power %s image %s op %v last %+v name %s", got.Power, got.ImageID, got.Op, got.Last, got.Name)
 	}
 	// Stopping first, a rebuild takes a running instance.
 	stopFirst, err := h.svc.Submit(t.Context(), vmplane.OperationRequest{Scope: defaultScope, Kind: vmplane.KindRebuild, Mode: vmplane.ModeStopFirst, InstanceIDs: []string{in.ID}})
