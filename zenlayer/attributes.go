@@ -7,20 +7,28 @@ import (
 )
 
 type resetInstanceRequest struct {
-	InstanceID  string `json:"instanceId"`
-	ImageID     string `json:"imageId"`
-	Password    string `json:"password"`
-	KeyID       string `json:"keyId"`
-	Timezone    string `json:"timezone"`
-	EnableAgent bool   `json:"enableAgent"`
+	InstanceID   string `json:"instanceId"`
+	ImageID      string `json:"imageId"`
+	Password     string `json:"password"`
+	KeyID        string `json:"keyId"`
+	InstanceName string `json:"instanceName"` // 2026-04-01
+	WanName      string `json:"wanName"`
+	LanName      string `json:"lanName"`
+	InitScript   string `json:"initScript"` // 2026-04-01
 }
 
 // resetInstance reinstalls a stopped instance's system, from imageId or the
 // image it has, and boots it: REBUILDING, then RUNNING. Terraform's
 // zvm_instance stops an instance and calls it when its image or key
-// changes. The login is checked as CreateInstances checks it and kept
-// nowhere; neither password nor keyId keeps the login the instance has
-// (UNVERIFIED: the documentation says one or the other).
+// changes, then reads keyId back from DescribeInstances. What the new
+// system is given is recorded in the commit that accepts the reset, as its
+// image is: its login, which is the key pair keyId names or else a password
+// (the one given, or, as documented, one mailed to the owner), so that a
+// reset without keyId leaves the instance no key pair; and instanceName,
+// wanName and lanName when given. A name not given stays as it was
+// (UNVERIFIED: the reinstalled system may fall back to eth0 and eth1). The
+// password and initScript are checked as CreateInstances checks them and
+// kept nowhere.
 func (h *Handler) resetInstance(c *call, req *resetInstanceRequest) (*empty, error) {
 	if req.InstanceID == "" {
 		return nil, missing("instanceId")
@@ -31,7 +39,24 @@ func (h *Handler) resetInstance(c *call, req *resetInstanceRequest) (*empty, err
 	if req.Password != "" && !validPassword(req.Password) {
 		return nil, errMalformedPassword
 	}
-	return h.submit(c, vmplane.OperationRequest{Kind: vmplane.KindRebuild, ImageID: req.ImageID, InstanceIDs: []string{req.InstanceID}})
+	if req.InstanceName != "" && !validName(req.InstanceName) {
+		return nil, errBadName
+	}
+	if err := checkNICNames(req.WanName, req.LanName); err != nil {
+		return nil, err
+	}
+	if err := checkInitScript(req.InitScript); err != nil {
+		return nil, err
+	}
+	attrs := map[string]string{attrKey: req.KeyID} // "" removes the key pair
+	if req.WanName != "" {
+		attrs[attrWanName] = req.WanName
+	}
+	if req.LanName != "" {
+		attrs[attrLanName] = req.LanName
+	}
+	return h.submit(c, vmplane.OperationRequest{Kind: vmplane.KindRebuild, ImageID: req.ImageID, Name: req.InstanceName,
+		Attrs: attrs, InstanceIDs: []string{req.InstanceID}})
 }
 
 type resetInstancesPasswordRequest struct {

@@ -136,6 +136,77 @@ func TestResetInstanceInstallsTheImage(t *testing.T) {
 	}
 }
 
+// A reset gives the instance the login, name and NIC names it asks for, in
+// the commit that accepts it: Terraform changes key_id by a reset and reads
+// keyId back from DescribeInstances. A reset without keyId logs in by
+// password, so the key pair is gone; names not given stay.
+func TestResetInstanceAppliesTheNewLoginNameAndNICNames(t *testing.T) {
+	for _, tc := range []struct {
+		name     string
+		version  string
+		req      func(id string) any
+		key      string // "" for no key pair
+		instName string
+		nic      Nic
+	}{
+		{name: "a new key", req: func(id string) any { return &ResetInstanceRequest{InstanceId: id, KeyId: "key-new"} },
+			key: "key-new", instName: "web", nic: Nic{WanName: "wan0", LanName: "lan0"}},
+		{name: "a password", req: func(id string) any { return &ResetInstanceRequest{InstanceId: id, Password: "Secret-123"} },
+			instName: "web", nic: Nic{WanName: "wan0", LanName: "lan0"}},
+		{name: "no login: a password is mailed", req: func(id string) any { return &ResetInstanceRequest{InstanceId: id} },
+			instName: "web", nic: Nic{WanName: "wan0", LanName: "lan0"}},
+		{name: "new NIC names", req: func(id string) any {
+			return &ResetInstanceRequest{InstanceId: id, KeyId: "key-old", WanName: "public1", LanName: "private1"}
+		}, key: "key-old", instName: "web", nic: Nic{WanName: "public1", LanName: "private1"}},
+		{name: "a new name, one NIC name and an init script (2026-04-01)", version: "2026-04-01", req: func(id string) any {
+			return &ResetInstanceRequestV2026{InstanceId: &id, KeyId: ptr("key-new"), InstanceName: ptr("web-2"), LanName: ptr("private1"), InitScript: ptr("#!/bin/sh\necho hi\n")}
+		}, key: "key-new", instName: "web-2", nic: Nic{WanName: "wan0", LanName: "private1"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			srv, c := newClient(t, vmplanetest.Options{})
+			id := seed(t, srv, vmplane.InstanceSeed{SpecID: "c.1c2g", Name: "web", Power: vmplane.PowerStopped,
+				Attrs: map[string]string{"keyId": "key-old", "wanName": "wan0", "lanName": "lan0"}})[0].ID
+			c.version = tc.version
+			c.must(t, "ResetInstance", tc.req(id), &RequestIdResponse{})
+			c.version = ""
+			for _, when := range []string{"REBUILDING", "RUNNING"} {
+				got := describe(t, c, id)
+				if got.InstanceStatus != when || got.KeyId != tc.key || got.InstanceName != tc.instName || got.Nic == nil || *got.Nic != tc.nic {
+					t.Fatalf("%s: status %s key %q name %q nic %+v, want key %q name %q nic %+v",
+						when, got.InstanceStatus, got.KeyId, got.InstanceName, got.Nic, tc.key, tc.instName, tc.nic)
+				}
+				srv.Advance(time.Minute)
+			}
+		})
+	}
+}
+
+// A reset refused for its new name, NIC name or init script changes nothing.
+func TestResetInstanceRefusesBadNamesAndScripts(t *testing.T) {
+	srv, c := newClient(t, vmplanetest.Options{})
+	id := seed(t, srv, vmplane.InstanceSeed{SpecID: "c.1c2g", Name: "web", Power: vmplane.PowerStopped, Attrs: map[string]string{"keyId": "key-old"}})[0].ID
+	c.version = "2026-04-01"
+	for _, tc := range []struct {
+		name string
+		req  ResetInstanceRequestV2026
+	}{
+		{"a name with a space", ResetInstanceRequestV2026{InstanceId: &id, InstanceName: ptr("my web")}},
+		{"a name too long", ResetInstanceRequestV2026{InstanceId: &id, InstanceName: ptr(strings.Repeat("a", 65))}},
+		{"a NIC name in upper case", ResetInstanceRequestV2026{InstanceId: &id, WanName: ptr("Eth0")}},
+		{"a NIC name too short", ResetInstanceRequestV2026{InstanceId: &id, LanName: ptr("la")}},
+		{"a NIC name starting with a digit", ResetInstanceRequestV2026{InstanceId: &id, LanName: ptr("0lan")}},
+		{"an init script over 32 KB", ResetInstanceRequestV2026{InstanceId: &id, InitScript: ptr(strings.Repeat("x", 32<<10+1))}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			wantError(t, c.apiCall("ResetInstance", &tc.req, &RequestIdResponse{}), 400, "INVALID_PARAMETER_VALUE")
+		})
+	}
+	c.version = ""
+	if got := describe(t, c, id); got.InstanceStatus != "STOPPED" || got.InstanceName != "web" || got.KeyId != "key-old" || *got.Nic != (Nic{WanName: "eth0", LanName: "eth1"}) {
+		t.Fatalf("after refusals: %s %q %q %+v", got.InstanceStatus, got.InstanceName, got.KeyId, got.Nic)
+	}
+}
+
 // Terraform moves a zvm_instance when its resource_group_id changes; the
 // instances given show the group, and a DescribeInstances filtered by it
 // finds them.

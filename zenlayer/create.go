@@ -120,11 +120,16 @@ func (req *createInstancesRequest) validate(cat *vmplane.Catalog) (vmplane.Insta
 	if err != nil {
 		return out, err
 	}
-	if len(req.InitScript) > 32<<10 {
-		return out, badValue("The parameter `initScript` must not exceed 32 KB.")
+	if err := checkInitScript(req.InitScript); err != nil {
+		return out, err
 	}
 	if req.NetworkMode != "" && req.NetworkMode != "Virtio" && req.NetworkMode != "Vf" {
 		return out, badValue("The parameter `networkMode` must be Virtio or Vf.")
+	}
+	if req.Nic != nil {
+		if err := checkNICNames(req.Nic.WanName, req.Nic.LanName); err != nil {
+			return out, err
+		}
 	}
 	return vmplane.InstanceCreate{
 		Names: names, SpecID: req.InstanceType, ImageID: req.ImageID, Zone: req.ZoneID,
@@ -269,6 +274,27 @@ func validName(s string) bool {
 	}
 	return true
 }
+
+func checkInitScript(s string) error {
+	if len(s) > 32<<10 {
+		return badValue("The parameter `initScript` must not exceed 32 KB.")
+	}
+	return nil
+}
+
+// checkNICNames refuses NIC names (empty ones are not given) the
+// documentation forbids: 4 to 15 lower-case letters and digits, starting
+// with a letter.
+func checkNICNames(wanName, lanName string) error {
+	for _, n := range [][2]string{{"wanName", wanName}, {"lanName", lanName}} {
+		if n[1] != "" && !nicName.MatchString(n[1]) {
+			return badValue("The parameter `%s` must be 4 to 15 lower-case letters and digits, starting with a letter.", n[0])
+		}
+	}
+	return nil
+}
+
+var nicName = regexp.MustCompile(`^[a-z][a-z0-9]{3,14}$`)
 
 // validPassword: 8 to 16 characters from the documented set, with a lower-
 // case and an upper-case letter and a digit (how many kinds the real service

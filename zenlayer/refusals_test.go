@@ -191,6 +191,7 @@ func TestCreateInstancesValidation(t *testing.T) {
 		{"a name of 65 characters", func(r *CreateInstancesRequest) { r.InstanceName = strings.Repeat("a", 65) }, 400, "INVALID_PARAMETER_VALUE"},
 		{"too much bandwidth", func(r *CreateInstancesRequest) { r.InternetMaxBandwidthOut = 501 }, 400, "INVALID_BANDWIDTH_VALUE_EXCEED_MAXIMUM"},
 		{"a tiny system disk", func(r *CreateInstancesRequest) { r.SystemDisk = &SystemDisk{DiskSize: 5} }, 400, "INVALID_PARAMETER_VALUE"},
+		{"a NIC name with a hyphen", func(r *CreateInstancesRequest) { r.Nic = &Nic{WanName: "wan-0"} }, 400, "INVALID_PARAMETER_VALUE"},
 		{"an unknown zone", func(r *CreateInstancesRequest) { r.ZoneId = "SEL--A" }, 404, "INVALID_ZONE_NOT_FOUND"},
 		{"an unknown image", func(r *CreateInstancesRequest) { r.ImageId = "img-nope" }, 404, "INVALID_IMAGE_NOT_FOUND"},
 		{"an unknown type", func(r *CreateInstancesRequest) { r.InstanceType = "x.1c1g" }, 404, "INVALID_INSTANCE_TYPE_NOT_FOUND"},

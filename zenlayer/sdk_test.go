@@ -415,12 +415,25 @@ type InstanceIdsRequest struct {
 }
 
 type ResetInstanceRequest struct {
-	InstanceId  string `json:"instanceId,omitempty"`
-	ImageId     string `json:"imageId,omitempty"`
-	Password    string `json:"password,omitempty"`
-	KeyId       string `json:"keyId,omitempty"`
-	Timezone    string `json:"timezone,omitempty"`
-	EnableAgent bool   `json:"enableAgent,omitempty"`
+	InstanceId string `json:"instanceId,omitempty"`
+	ImageId    string `json:"imageId,omitempty"`
+	Password   string `json:"password,omitempty"`
+	KeyId      string `json:"keyId,omitempty"`
+	WanName    string `json:"wanName,omitempty"`
+	LanName    string `json:"lanName,omitempty"`
+}
+
+// ResetInstanceRequestV2026 is vm20260401.ResetInstanceRequest, which adds
+// instanceName and initScript; it is sent with X-ZC-Version 2026-04-01.
+type ResetInstanceRequestV2026 struct {
+	InstanceId   *string `json:"instanceId,omitempty"`
+	Password     *string `json:"password,omitempty"`
+	KeyId        *string `json:"keyId,omitempty"`
+	ImageId      *string `json:"imageId,omitempty"`
+	InstanceName *string `json:"instanceName,omitempty"`
+	WanName      *string `json:"wanName,omitempty"`
+	LanName      *string `json:"lanName,omitempty"`
+	InitScript   *string `json:"initScript,omitempty"`
 }
 
 type ResetInstancesPasswordRequest struct {
