@@ -219,6 +219,36 @@ func TestUpdateInstancesChangesAllOrNone(t *testing.T) {
 	}
 }
 
+// An update with an order gets a fresh job id from the one sequence, never
+// one a job already has or will get, and is applied as any update is.
+func TestUpdateWithOrderMintsAFreshJobID(t *testing.T) {
+	h := newHarness(t, harnessOptions{})
+	in := h.seedWith(vmplane.InstanceSeed{Name: "a", Power: vmplane.PowerStopped})
+	seen := map[string]bool{}
+	for i := range 3 {
+		name := fmt.Sprint("renamed-", i)
+		got, order, err := h.svc.UpdateInstanceWithOrder(t.Context(), defaultScope, in.ID, vmplane.InstanceUpdate{Name: &name})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if order == "" || seen[order] || got.Name != name || h.get(in.ID).Name != name {
+			t.Fatalf("update %d: order %q (seen: %v), name %q", i, order, seen[order], got.Name)
+		}
+		seen[order] = true
+		job := h.mustSubmit(vmplane.KindStart, vmplane.ModeStrict, "", in.ID)
+		if seen[job.ID] {
+			t.Fatalf("job %s has an order number already handed out", job.ID)
+		}
+		seen[job.ID] = true
+		h.advance(time.Minute)
+		h.mustSubmit(vmplane.KindStop, vmplane.ModeStrict, "", in.ID)
+		h.advance(time.Minute)
+	}
+	if _, _, err := h.svc.UpdateInstanceWithOrder(t.Context(), defaultScope, "nope", vmplane.InstanceUpdate{}); err == nil {
+		t.Fatal("an update of an unknown instance succeeded")
+	}
+}
+
 // An Edit sees every change committed before it: racing edits that each
 // add an attribute up to a limit of three never pass it, and all the
 // others are refused with the edit's own error.

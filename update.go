@@ -30,11 +30,37 @@ func (s *Service) UpdateInstance(ctx context.Context, scope Scope, id string, u 
 	return out[0], nil
 }
 
+// UpdateInstanceWithOrder applies an InstanceUpdate as UpdateInstance
+// does, and returns with the instance an order number minted in the same
+// commit from the sequence job ids come from: for a change a cloud answers
+// with an order number though no operation runs.
+func (s *Service) UpdateInstanceWithOrder(ctx context.Context, scope Scope, id string, u InstanceUpdate) (Instance, string, error) {
+	var order string
+	out, err := s.updateInstances(ctx, scope, []string{id}, u, &order)
+	if err != nil {
+		return Instance{}, "", err
+	}
+	return out[0], order, nil
+}
+
 // UpdateInstances applies one InstanceUpdate to several instances, in one
 // commit: all of them, or none when one is not found.
 func (s *Service) UpdateInstances(ctx context.Context, scope Scope, ids []string, u InstanceUpdate) ([]Instance, error) {
+	return s.updateInstances(ctx, scope, ids, u, nil)
+}
+
+// updateInstances is UpdateInstances, also minting an order number into
+// order when it is not nil.
+func (s *Service) updateInstances(ctx context.Context, scope Scope, ids []string, u InstanceUpdate, order *string) ([]Instance, error) {
+	cloud, ok := s.clouds[scope.Cloud]
+	if !ok && order != nil {
+		return nil, notFound("cloud", scope.Cloud)
+	}
 	out := make([]Instance, len(ids))
 	_, err := s.mutate(ctx, func(t *txn) error {
+		if order != nil {
+			*order = cloud.jobID(t.nextSeq())
+		}
 		for i, id := range ids {
 			cur, err := t.scoped(scope, id)
 			if err != nil {
