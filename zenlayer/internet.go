@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/vmplane/vmplane"
-	"github.com/vmplane/vmplane/access"
 )
 
 // An instance's public network has two settings that change by order, as
@@ -21,10 +20,11 @@ import (
 // for a moment; vmplane has no network to reconfigure); a decrease of a
 // PREPAID instance waits for the end of its billing cycle (WaitToEnable),
 // as ModifyInstanceType's downgrade does, and can be cancelled until then;
-// a new order replaces a waiting one. The order number is the request's
-// id, there being no order to track. Both settings are cloud attributes,
-// recorded with the core's UpdateInstance: two orders racing on one
-// instance both succeed and the later one stands.
+// a new order replaces a waiting one. The order number is a fresh one, as
+// CreateInstances' and ModifyInstanceType's are, minted with the change.
+// Both settings are cloud attributes, recorded with the core's
+// UpdateInstanceWithOrder: two orders racing on one instance both succeed
+// and the later one stands.
 type internetSetting struct {
 	field     string // the request's parameter
 	current   string // attribute keys
@@ -84,10 +84,11 @@ func (h *Handler) set(c *call, in *vmplane.Instance, s internetSetting, value, d
 		}
 		return nil
 	}
-	if _, err := h.svc.UpdateInstance(c.ctx, c.scope, in.ID, vmplane.InstanceUpdate{Edit: edit}); err != nil {
+	_, order, err := h.svc.UpdateInstanceWithOrder(c.ctx, c.scope, in.ID, vmplane.InstanceUpdate{Edit: edit})
+	if err != nil {
 		return nil, err
 	}
-	return &orderResponse{OrderNumber: requestID(access.From(c.ctx))}, nil
+	return &orderResponse{OrderNumber: order}, nil
 }
 
 // cancel drops the setting's waiting decrease.

@@ -1,6 +1,7 @@
 package zenlayer_test
 
 import (
+	"strconv"
 	"sync"
 	"testing"
 	"time"
@@ -26,6 +27,38 @@ func internetStatus(t *testing.T, c *sdkClient, id string) *DescribeInstanceInte
 func bandwidthDone(s *DescribeInstanceInternetStatusResponseParams, target int) (done, failed bool) {
 	enabled := s.ModifiedBandwidthStatus == "Enable"
 	return enabled && *s.InternetMaxBandwidthOut == target, enabled && *s.InternetMaxBandwidthOut != target
+}
+
+// A network change answers a fresh order number from the source
+// CreateInstances and ModifyInstanceType use: a long number, another for
+// every order, never the request id.
+func TestNetworkOrdersGetFreshOrderNumbers(t *testing.T) {
+	srv, c := newClient(t, vmplanetest.Options{})
+	id := seed(t, srv, vmplane.InstanceSeed{SpecID: "c.1c2g",
+		Attrs: map[string]string{"internetChargeType": "ByTrafficPackage", "internetMaxBandwidthOut": "100", "trafficPackageSize": "2"}})[0].ID
+	var created CreateInstancesResponse
+	c.must(t, "CreateInstances", &CreateInstancesRequest{ZoneId: "SEL-A", InstanceType: "c.1c2g", ImageId: "img-yKK4q6XybymPgfx7ynUUqC3N8",
+		InstanceChargeType: "POSTPAID", InternetChargeType: "ByBandwidth"}, &created)
+	createOrder, _ := strconv.ParseInt(*created.Response.OrderNumber, 10, 64)
+	seen := map[string]bool{*created.Response.OrderNumber: true}
+	for _, tc := range []struct {
+		action string
+		req    any
+	}{
+		{"ModifyInstanceBandwidth", &ModifyInstanceBandwidthRequest{InstanceId: id, InternetMaxBandwidthOut: 200}},
+		{"ModifyInstanceBandwidth", &ModifyInstanceBandwidthRequest{InstanceId: id, InternetMaxBandwidthOut: 300}},
+		{"ModifyInstanceTrafficPackage", &ModifyInstanceTrafficPackageRequest{InstanceId: id, TrafficPackageSize: 3}},
+		{"ModifyInstanceTrafficPackage", &ModifyInstanceTrafficPackageRequest{InstanceId: id, TrafficPackageSize: 4}},
+	} {
+		var resp OrderResponse
+		c.must(t, tc.action, tc.req, &resp)
+		order := resp.Response.OrderNumber
+		n, err := strconv.ParseInt(order, 10, 64)
+		if err != nil || n <= createOrder || seen[order] || order == resp.RequestId {
+			t.Fatalf("%s: order number %q, want a fresh long number after CreateInstances' %d", tc.action, order, createOrder)
+		}
+		seen[order] = true
+	}
 }
 
 func TestBandwidthChangesAtOnceWhereNoBillingCycleHoldsIt(t *testing.T) {
