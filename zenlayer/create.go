@@ -148,12 +148,19 @@ func (req *createInstancesRequest) disks() (system diskRequest, data []diskReque
 	if system.DiskSize < defaultDiskGiB || system.DiskSize > 2048 {
 		return system, nil, badValue("The parameter `systemDisk.diskSize` must be between %d and 2048 GiB.", defaultDiskGiB)
 	}
+	if err := checkDiskCategory("systemDisk.diskCategory", system.DiskCategory); err != nil {
+		return system, nil, err
+	}
 	for _, d := range req.DataDisks {
 		if d.DiskSize < 1 || d.DiskSize > 32768 || d.DiskAmount < 0 || d.DiskAmount > 10 {
 			return system, nil, badValue("Each of `dataDisks` needs a diskSize between 1 and 32768 GiB and a diskAmount of at most 10.")
 		}
+		category := cmpOr(d.DiskCategory, defaultDiskCategory)
+		if err := checkDiskCategory("dataDisks.diskCategory", category); err != nil {
+			return system, nil, err
+		}
 		for range max(d.DiskAmount, 1) {
-			data = append(data, diskRequest{DiskSize: d.DiskSize, DiskCategory: d.DiskCategory})
+			data = append(data, diskRequest{DiskSize: d.DiskSize, DiskCategory: category})
 		}
 	}
 	if len(data) > 10 {
@@ -273,6 +280,16 @@ func validName(s string) bool {
 		}
 	}
 	return true
+}
+
+// checkDiskCategory refuses a diskCategory that is not documented, with
+// the code of any other parameter out of range (the documentation names
+// none).
+func checkDiskCategory(param, category string) error {
+	if !slices.Contains(diskCategories, category) {
+		return badValue("The parameter `%s` must be one of %s.", param, strings.Join(diskCategories, ", "))
+	}
+	return nil
 }
 
 func checkInitScript(s string) error {

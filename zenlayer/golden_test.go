@@ -57,7 +57,7 @@ func TestGoldenResponses(t *testing.T) {
 				c.must(t, "CreateInstances", &CreateInstancesRequest{ZoneId: "HKG-A", InstanceType: "g.2c8g", ImageId: "img-R3n8Xb6Tq1Yv5Mw2Lc9Hd4Gf7",
 					InstanceChargeType: "POSTPAID", InternetChargeType: "ByTrafficPackage", TrafficPackageSize: ptr(2.0), InternetMaxBandwidthOut: 100,
 					InstanceName: "db", KeyId: "key-YWD2QFOl", SubnetId: "subnet-7Yq2", SecurityGroupId: "sg-3Kd9", ResourceGroupId: "rg-1",
-					EnableIpv6: true, SystemDisk: &SystemDisk{DiskSize: 40}, DataDisks: []*DataDisk{{DiskSize: 100, DiskCategory: "Standard NVMe SSD"}},
+					EnableIpv6: true, SystemDisk: &SystemDisk{DiskSize: 40}, DataDisks: []*DataDisk{{DiskSize: 100, DiskCategory: "STANDARD"}},
 					Nic: &Nic{WanName: "wan0", LanName: "lan0"}, Tags: &TagAssociation{Tags: []*Tag{{Key: ptr("env"), Value: ptr("prod")}}}}, &created)
 				srv.Advance(5 * time.Second)
 				return []string{*created.Response.InstanceIdSet[0]}

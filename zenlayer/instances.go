@@ -34,12 +34,17 @@ const (
 	defaultName          = "instance" // documented
 	defaultBandwidth     = 1          // Mbps, documented
 	defaultDiskGiB       = 20
-	defaultDiskCategory  = "Standard NVMe SSD"
+	defaultDiskCategory  = "SSD" // see diskCategories
 	defaultResourceGroup = "00000000-0000-0000-0000-000000000000"
 	defaultGroupName     = "Default Resource Group"
 	maxIDs               = 100 // per batch call, documented
 	timeLayout           = "2006-01-02T15:04:05Z"
 )
+
+// diskCategories are the documented diskCategory values. The default is
+// UNVERIFIED: the SDK's models and the Chinese pages say SSD, the English
+// pages STANDARD; SSD it is.
+var diskCategories = []string{"STANDARD", "SSD"}
 
 var internetChargeTypes = []string{"ByBandwidth", "ByTrafficPackage", "ByClusterBandwidth95", "BandwidthCluster", "ByInstanceBandwidth95"}
 
