@@ -143,7 +143,7 @@ func (h *Handler) instanceInfo(in *vmplane.Instance, now time.Time) instanceInfo
 	}
 	if in.Charge == vmplane.ChargePrepaid {
 		period := max(int(in.PeriodMonths), 1)
-		exp := cycleEnd(in, now).UTC().Format(timeLayout)
+		exp := expiry(in).UTC().Format(timeLayout)
 		v.Period, v.ExpiredTime = &period, &exp
 	}
 	v.PublicIPAddresses, v.PublicIPv6Addresses, v.PrivateIPAddresses = addresses(in)
@@ -180,16 +180,21 @@ func attrJSON[T any](in *vmplane.Instance, key string) []T {
 	return out
 }
 
-// cycleEnd is when a prepaid instance's billing cycle ends: where a
-// downgrade takes effect and what expiredTime shows. An instance seeded
-// without a period is billed monthly.
-func cycleEnd(in *vmplane.Instance, now time.Time) time.Time {
-	if in.PeriodMonths <= 0 {
-		cp := *in
-		cp.PeriodMonths = 1
-		return cp.CycleEnd(now)
-	}
-	return in.CycleEnd(now)
+// expiry is when a PREPAID instance's subscription ends, and what
+// expiredTime shows: its creation plus the months bought (one for an
+// instance seeded without a period). CreateInstances takes no autoRenew,
+// so nothing renews it and it never moves.
+func expiry(in *vmplane.Instance) time.Time {
+	return in.CreatedAt.AddDate(0, max(int(in.PeriodMonths), 1), 0)
+}
+
+// subscribed reports whether in is a PREPAID instance that has not expired
+// at now. An expired one is treated as a POSTPAID one: TerminateInstance
+// takes it, and a downgrade of its type or network, having no next billing
+// cycle to wait for, takes effect at once. What else the real service does
+// at expiry (stop it, recycle it) is UNVERIFIED; here nothing happens.
+func subscribed(in *vmplane.Instance, now time.Time) bool {
+	return in.Charge == vmplane.ChargePrepaid && now.Before(expiry(in))
 }
 
 // addresses derives an instance's IP addresses from its sequence number, so

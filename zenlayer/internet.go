@@ -17,8 +17,8 @@ import (
 //
 // UNVERIFIED, all here: an increase, and any change of a POSTPAID
 // instance, takes effect at once (the real service may show Processing
-// for a moment; vmplane has no network to reconfigure); a decrease of a
-// PREPAID instance waits for the end of its billing cycle (WaitToEnable),
+// for a moment; vmplane has no network to reconfigure); a decrease of an
+// unexpired PREPAID instance waits until it expires (WaitToEnable),
 // as ModifyInstanceType's downgrade does, and can be cancelled until then;
 // a new order replaces a waiting one. The order number is a fresh one, as
 // CreateInstances' and ModifyInstanceType's are, minted with the change.
@@ -62,8 +62,8 @@ func attrFloat(in *vmplane.Instance, key string, def float64) float64 {
 
 func formatFloat(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }
 
-// set orders the setting to value on in: at once, or at the end of the
-// billing cycle for a PREPAID decrease.
+// set orders the setting to value on in: at once, or at its expiry for a
+// decrease of an unexpired PREPAID instance.
 func (h *Handler) set(c *call, in *vmplane.Instance, s internetSetting, value, def float64) (*orderResponse, error) {
 	if err := outOfBin(in); err != nil {
 		return nil, err
@@ -76,9 +76,9 @@ func (h *Handler) set(c *call, in *vmplane.Instance, s internetSetting, value, d
 		attrs[s.current] = formatFloat(cur)
 		delete(attrs, s.pending)
 		delete(attrs, s.pendingAt)
-		if in.Charge == vmplane.ChargePrepaid && value < cur {
+		if subscribed(in, now) && value < cur {
 			attrs[s.pending] = formatFloat(value)
-			attrs[s.pendingAt] = strconv.FormatInt(cycleEnd(in, now).Unix(), 10)
+			attrs[s.pendingAt] = strconv.FormatInt(expiry(in).Unix(), 10)
 		} else {
 			attrs[s.current] = formatFloat(value)
 		}

@@ -176,9 +176,88 @@ func TestPrepaidDowngradeWaitsForTheBillingCycle(t *testing.T) {
 	if ts := typeStatus(t, c, id); ts.InstanceType != "c.2c4g" || ts.ModifiedInstanceTypeStatus != "Enable" {
 		t.Fatalf("after the downgrade: %+v", ts)
 	}
+	// The period bought is over and nothing renewed it: expiredTime stays.
 	in = describe(t, c, id)
 	if in.InstanceType != "c.2c4g" || in.CpuCount != 2 || in.Memory != 4 || in.InstanceStatus != "RUNNING" ||
-		*in.ExpiredTime != cycleEnd.AddDate(0, 1, 0).Format("2006-01-02T15:04:05Z") {
+		*in.ExpiredTime != cycleEnd.Format("2006-01-02T15:04:05Z") {
 		t.Fatalf("after the downgrade: %+v", in)
 	}
+}
+
+// A PREPAID instance bought for three months, with no auto-renewal, expires
+// three months after its creation: expiredTime stays there as the clock
+// moves, TerminateInstance refuses it until then and takes it after.
+func TestPrepaidInstanceExpiresAtTheEndOfThePeriodBought(t *testing.T) {
+	srv, c := newClient(t, vmplanetest.Options{})
+	id := seed(t, srv, vmplane.InstanceSeed{SpecID: "c.4c8g", Zone: "FRA-A", Charge: vmplane.ChargePrepaid, Period: 3})[0].ID
+	start := srv.Clock.Now()
+	expires := start.AddDate(0, 3, 0)
+	for _, tc := range []struct {
+		name    string
+		at      time.Time
+		refused bool
+	}{
+		{"when created", start, true},
+		{"past the end of its first month", start.AddDate(0, 1, 1), true},
+		{"a second before it expires", expires.Add(-time.Second), true},
+		{"when it expires", expires, false},
+	} {
+		srv.Advance(tc.at.Sub(srv.Clock.Now()))
+		in := describe(t, c, id)
+		if want := expires.UTC().Format("2006-01-02T15:04:05Z"); in.ExpiredTime == nil || *in.ExpiredTime != want || in.AutoRenew {
+			t.Fatalf("%s: expiredTime %v (%s) autoRenew %v, want %s", tc.name, in.ExpiredTime, deref(in.ExpiredTime), in.AutoRenew, want)
+		}
+		err := c.apiCall("TerminateInstance", &InstanceIdRequest{InstanceId: id}, &RequestIdResponse{})
+		if tc.refused {
+			wantError(t, err, 403, "OPERATION_DENIED_INSTANCE_SUBSCRIPTION")
+			continue
+		}
+		if err != nil {
+			t.Fatalf("%s: %v", tc.name, err)
+		}
+		if got := status(t, c, id); got != "RECYCLING" {
+			t.Fatalf("%s: status %s after TerminateInstance, want RECYCLING", tc.name, got)
+		}
+	}
+}
+
+// An expired PREPAID instance has no next billing cycle for a downgrade to
+// wait for: its type and network change at once, as a POSTPAID one's do.
+func TestExpiredPrepaidDowngradesTakeEffectAtOnce(t *testing.T) {
+	srv, c := newClient(t, vmplanetest.Options{})
+	created := srv.Clock.Now().AddDate(0, -2, 0)
+	in := seed(t, srv,
+		vmplane.InstanceSeed{SpecID: "c.4c8g", Zone: "FRA-A", Charge: vmplane.ChargePrepaid, Period: 1, CreatedAt: created,
+			Attrs: map[string]string{"internetChargeType": "ByTrafficPackage", "internetMaxBandwidthOut": "100", "trafficPackageSize": "2"}},
+		vmplane.InstanceSeed{SpecID: "c.4c8g", Zone: "FRA-A", Charge: vmplane.ChargePrepaid, Period: 3, CreatedAt: created,
+			Attrs: map[string]string{"internetChargeType": "ByTrafficPackage", "internetMaxBandwidthOut": "100", "trafficPackageSize": "2"}},
+	)
+	for _, tc := range []struct {
+		name         string
+		id           string
+		typeStatus   string
+		internetWait string
+	}{
+		{"expired a month ago", in[0].ID, "Processing", "Enable"},
+		{"a month to go", in[1].ID, "WaitToEnable", "WaitToEnable"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c.must(t, "ModifyInstanceBandwidth", &ModifyInstanceBandwidthRequest{InstanceId: tc.id, InternetMaxBandwidthOut: 10}, &OrderResponse{})
+			c.must(t, "ModifyInstanceTrafficPackage", &ModifyInstanceTrafficPackageRequest{InstanceId: tc.id, TrafficPackageSize: 1}, &OrderResponse{})
+			if s := internetStatus(t, c, tc.id); s.ModifiedBandwidthStatus != tc.internetWait || s.ModifiedTrafficPackageStatus != tc.internetWait {
+				t.Fatalf("network downgrades: bandwidth %s, traffic package %s, want %s", s.ModifiedBandwidthStatus, s.ModifiedTrafficPackageStatus, tc.internetWait)
+			}
+			c.must(t, "ModifyInstanceType", &ModifyInstanceTypeRequest{InstanceId: tc.id, InstanceTypeId: "c.2c4g"}, &ModifyInstanceTypeResponse{})
+			if ts := typeStatus(t, c, tc.id); ts.ModifiedInstanceTypeStatus != tc.typeStatus {
+				t.Fatalf("type downgrade: %+v, want %s", ts, tc.typeStatus)
+			}
+		})
+	}
+}
+
+func deref[T any](p *T) (v T) {
+	if p != nil {
+		v = *p
+	}
+	return v
 }

@@ -63,14 +63,16 @@ func (h *Handler) find(c *call, id string) (*vmplane.Instance, error) {
 }
 
 // terminateInstance moves an instance to the recycle bin: it is powered off
-// and kept until ReleaseInstances.
+// and kept until ReleaseInstances. A PREPAID instance must wait until it
+// expires, as documented.
 func (h *Handler) terminateInstance(c *call, req *instanceIDRequest) (*empty, error) {
 	in, err := h.find(c, req.InstanceID)
 	if err != nil {
 		return nil, err
 	}
-	if in.Charge == vmplane.ChargePrepaid && in.Power != vmplane.PowerRecycled {
-		return nil, errorf(http.StatusForbidden, codeSubscription, "Instance %s is a subscription (PREPAID) instance; it cannot be terminated before it expires.", in.ID)
+	if subscribed(in, h.svc.Now()) && in.Power != vmplane.PowerRecycled {
+		return nil, errorf(http.StatusForbidden, codeSubscription, "Instance %s is a subscription (PREPAID) instance; it cannot be terminated before it expires at %s.",
+			in.ID, expiry(in).UTC().Format(timeLayout))
 	}
 	return h.submit(c, vmplane.OperationRequest{Kind: vmplane.KindRecycle, Mode: vmplane.ModeStopFirst, InstanceIDs: []string{in.ID}})
 }

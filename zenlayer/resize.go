@@ -2,6 +2,7 @@ package zenlayer
 
 import (
 	"slices"
+	"time"
 
 	"github.com/vmplane/vmplane"
 )
@@ -13,8 +14,8 @@ type modifyInstanceTypeRequest struct {
 
 // modifyInstanceType changes an instance's type. POSTPAID instances and
 // PREPAID upgrades change at once (the instance keeps its status while the
-// change is Processing); a PREPAID downgrade waits for the end of the
-// billing cycle (WaitToEnable) and can be cancelled until then. Every case
+// change is Processing); a downgrade of an unexpired PREPAID instance waits
+// until it expires (WaitToEnable) and can be cancelled until then. Every case
 // returns an order number: the change's job. The checks, and their order,
 // are the core's (Validate/Submit): instance, state, operation in flight,
 // type, same type, scheduled change, zone, series.
@@ -31,7 +32,8 @@ func (h *Handler) modifyInstanceType(c *call, req *modifyInstanceTypeRequest) (*
 	}
 	resize := vmplane.OperationRequest{Scope: c.scope, Kind: vmplane.KindResize, Mode: vmplane.ModeLive,
 		InstanceIDs: []string{in.ID}, SpecID: req.InstanceTypeID}
-	if !h.downgrade(in, req.InstanceTypeID) {
+	now := h.svc.Now()
+	if !h.downgrade(in, req.InstanceTypeID, now) {
 		job, err := h.svc.Submit(c.ctx, resize)
 		if err != nil {
 			return nil, err
@@ -41,18 +43,18 @@ func (h *Handler) modifyInstanceType(c *call, req *modifyInstanceTypeRequest) (*
 	if err := h.svc.Validate(c.ctx, resize); err != nil {
 		return nil, err
 	}
-	n, err := h.svc.ScheduleResize(c.ctx, c.scope, in.ID, vmplane.ScheduledChange{SpecID: req.InstanceTypeID, At: cycleEnd(in, h.svc.Now())})
+	n, err := h.svc.ScheduleResize(c.ctx, c.scope, in.ID, vmplane.ScheduledChange{SpecID: req.InstanceTypeID, At: expiry(in)})
 	if err != nil {
 		return nil, err
 	}
 	return &orderResponse{OrderNumber: n.Scheduled.Order}, nil
 }
 
-// downgrade reports whether changing in to specID is a PREPAID downgrade.
-// The monthly prices decide; an equal price counts as an upgrade
-// (UNVERIFIED: the real metric is not documented).
-func (h *Handler) downgrade(in *vmplane.Instance, specID string) bool {
-	if in.Charge != vmplane.ChargePrepaid {
+// downgrade reports whether changing in to specID at now is a downgrade of
+// an unexpired PREPAID instance. The monthly prices decide; an equal price
+// counts as an upgrade (UNVERIFIED: the real metric is not documented).
+func (h *Handler) downgrade(in *vmplane.Instance, specID string, now time.Time) bool {
+	if !subscribed(in, now) {
 		return false
 	}
 	cat := h.svc.Catalog(CloudName)
