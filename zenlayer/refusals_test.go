@@ -147,6 +147,45 @@ func TestPowerActionRefusals(t *testing.T) {
 	c.must(t, "ReleaseInstances", &InstanceIdsRequest{InstanceIds: []string{recycled}}, &RequestIdResponse{})
 }
 
+// While a type change is in flight the instance shows the status it had,
+// so an action that status allows is refused for the change in flight
+// (OPERATION_DENIED_INSTANCE_STATUS), not for a status the client does not
+// see; an action the status itself forbids keeps its own code.
+func TestActionsDuringATypeChangeAgreeWithTheStatusShown(t *testing.T) {
+	srv, c := newClient(t, vmplanetest.Options{})
+	resize := &vmplane.SeedOperation{Kind: vmplane.KindResize, Mode: vmplane.ModeLive, SpecID: "c.2c4g"}
+	in := seed(t, srv,
+		vmplane.InstanceSeed{SpecID: "c.1c2g", Zone: "SEL-A", Power: vmplane.PowerStopped, Operation: resize},
+		vmplane.InstanceSeed{SpecID: "c.1c2g", Zone: "SEL-A", Operation: resize},
+	)
+	stopped, running := in[0].ID, in[1].ID
+	for _, tc := range []struct {
+		name, action string
+		req          any
+		shown        string
+		code         string
+	}{
+		{"start a stopped instance", "StartInstances", &InstanceIdsRequest{InstanceIds: []string{stopped}}, "STOPPED", "OPERATION_DENIED_INSTANCE_STATUS"},
+		{"reset a stopped instance", "ResetInstance", &ResetInstanceRequest{InstanceId: stopped}, "STOPPED", "OPERATION_DENIED_INSTANCE_STATUS"},
+		{"stop a running instance", "StopInstances", &StopInstancesRequest{InstanceIds: []string{running}}, "RUNNING", "OPERATION_DENIED_INSTANCE_STATUS"},
+		{"reboot a running instance", "RebootInstances", &InstanceIdsRequest{InstanceIds: []string{running}}, "RUNNING", "OPERATION_DENIED_INSTANCE_STATUS"},
+		{"start a running instance", "StartInstances", &InstanceIdsRequest{InstanceIds: []string{running}}, "RUNNING", "OPERATION_DENIED_INSTANCE_NOT_STOPPED"},
+		{"reset a running instance", "ResetInstance", &ResetInstanceRequest{InstanceId: running}, "RUNNING", "OPERATION_DENIED_INSTANCE_NOT_STOPPED"},
+		{"stop a stopped instance", "StopInstances", &StopInstancesRequest{InstanceIds: []string{stopped}}, "STOPPED", "OPERATION_DENIED_INSTANCE_NOT_RUNNING"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			id := stopped
+			if tc.shown == "RUNNING" {
+				id = running
+			}
+			if got := status(t, c, id); got != tc.shown {
+				t.Fatalf("status %s during the type change, want %s", got, tc.shown)
+			}
+			wantError(t, c.apiCall(tc.action, tc.req, &RequestIdResponse{}), 403, tc.code)
+		})
+	}
+}
+
 // TestStopForceShutdownDefaultsToTrue: the documented default is a forced
 // power-off; forceShutdown false asks for a graceful one.
 func TestStopForceShutdownDefaultsToTrue(t *testing.T) {
