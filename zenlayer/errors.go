@@ -130,6 +130,10 @@ var errorTable = []errorRule{
 	{codes: []string{vmplane.ESTATE}, state: vmplane.PowerRecycled, wire: "OPERATION_DENIED_INSTANCE_RECYCLED", status: 403, message: "The instance `%s` is in the recycle bin."},
 	{codes: []string{vmplane.EBUSY}, kinds: inBin, wire: "OPERATION_DENIED_INSTANCE_RECYCLED", status: 403, message: "The instance `%s` is in the recycle bin."},
 	{action: "TerminateInstance", codes: []string{vmplane.EBUSY}, kinds: []vmplane.Kind{vmplane.KindCreate}, wire: "OPERATION_DENIED_INSTANCE_CREATING", status: 403, message: "The instance `%s` is being created."},
+	// Terminate's documented INSTALLING refusal, for the vm status that
+	// reinstalls a system: REBUILDING (vm has no INSTALLING status; the
+	// reading is UNVERIFIED).
+	{action: "TerminateInstance", codes: []string{vmplane.EBUSY}, kinds: []vmplane.Kind{vmplane.KindRebuild}, wire: "OPERATION_DENIED_INSTANCE_STATUS_INSTALLING", status: 403, message: "The instance `%s` is being reinstalled."},
 	// A type change shows the status the instance had (status.go): an
 	// action that status allows is refused for the change in flight, not
 	// with a code naming a status the client does not see. The code is

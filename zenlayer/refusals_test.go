@@ -94,8 +94,9 @@ func TestPowerActionRefusals(t *testing.T) {
 		vmplane.InstanceSeed{SpecID: "c.1c2g", Charge: vmplane.ChargePrepaid, Period: 12},
 		vmplane.InstanceSeed{SpecID: "c.1c2g", Operation: &vmplane.SeedOperation{Kind: vmplane.KindRecycle, Mode: vmplane.ModeStopFirst}},
 		vmplane.InstanceSeed{SpecID: "c.1c2g", Power: vmplane.PowerRecycled, Operation: &vmplane.SeedOperation{Kind: vmplane.KindTerminate}},
+		vmplane.InstanceSeed{SpecID: "c.1c2g", Power: vmplane.PowerStopped, Operation: &vmplane.SeedOperation{Kind: vmplane.KindRebuild}},
 	)
-	running, stopped, recycled, creating, prepaid, recycling, releasing := in[0].ID, in[1].ID, in[2].ID, in[3].ID, in[4].ID, in[5].ID, in[6].ID
+	running, stopped, recycled, creating, prepaid, recycling, releasing, rebuilding := in[0].ID, in[1].ID, in[2].ID, in[3].ID, in[4].ID, in[5].ID, in[6].ID, in[7].ID
 	many := make([]string, 101)
 	for i := range many {
 		many[i] = running
@@ -123,6 +124,8 @@ func TestPowerActionRefusals(t *testing.T) {
 		{"terminate a recycled instance", "TerminateInstance", &InstanceIdRequest{InstanceId: recycled}, 403, "OPERATION_DENIED_INSTANCE_RECYCLED"},
 		{"terminate a recycling instance", "TerminateInstance", &InstanceIdRequest{InstanceId: recycling}, 403, "OPERATION_DENIED_INSTANCE_RECYCLED"},
 		{"terminate an instance being created", "TerminateInstance", &InstanceIdRequest{InstanceId: creating}, 403, "OPERATION_DENIED_INSTANCE_CREATING"},
+		{"terminate an instance being reinstalled", "TerminateInstance", &InstanceIdRequest{InstanceId: rebuilding}, 403, "OPERATION_DENIED_INSTANCE_STATUS_INSTALLING"},
+		{"reboot an instance being reinstalled", "RebootInstances", &InstanceIdsRequest{InstanceIds: []string{rebuilding}}, 403, "OPERATION_DENIED_INSTANCE_STATUS"},
 		{"terminate a subscription", "TerminateInstance", &InstanceIdRequest{InstanceId: prepaid}, 403, "OPERATION_DENIED_INSTANCE_SUBSCRIPTION"},
 		{"release a running instance", "ReleaseInstances", &InstanceIdsRequest{InstanceIds: []string{running}}, 403, "OPERATION_DENIED_INSTANCE_NOT_RECYCLED"},
 		{"release a recycling instance", "ReleaseInstances", &InstanceIdsRequest{InstanceIds: []string{recycling}}, 403, "OPERATION_DENIED_INSTANCE_NOT_RECYCLED"},
