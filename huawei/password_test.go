@@ -102,3 +102,28 @@ func TestBatchUpdateServersName(t *testing.T) {
 		t.Errorf("names = %v, want develop, web-0002, develop", got)
 	}
 }
+
+// A batch rename takes up to 1000 servers, as the SDK documents, and
+// refuses more with Ecs.0118.
+func TestBatchUpdateServersNameTakesUpTo1000Servers(t *testing.T) {
+	srv := vmplanetest.NewServer(t, vmplanetest.Options{})
+	c := newClient(t, srv)
+	ids := srv.SeedRunning("huawei", "s6.large.2", "cn-north-4a", 1001)
+	rename := func(ids []string) (*model.BatchUpdateServersNameResponse, error) {
+		return c.BatchUpdateServersName(&model.BatchUpdateServersNameRequest{Body: &model.BatchUpdateServersNameRequestBody{
+			Name: "fleet", Servers: serverIDs(ids),
+		}})
+	}
+	_, err := rename(ids)
+	wantAPIError(t, err, 400, "Ecs.0118")
+	resp, err := rename(ids[:1000])
+	if err != nil || len(*resp.Response) != 1000 {
+		t.Fatalf("renaming 1000 servers: %v", err)
+	}
+	if got := showServer(t, c, ids[999]).Name; got != "fleet" {
+		t.Errorf("the 1000th server is named %q, want fleet", got)
+	}
+	if got := showServer(t, c, ids[1000]).Name; got == "fleet" {
+		t.Errorf("the server left out was renamed")
+	}
+}

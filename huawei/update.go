@@ -122,11 +122,8 @@ func (h *Handler) updateServer(w http.ResponseWriter, c *call) error {
 	}{out})
 }
 
-// maxRename is how many servers one BatchUpdateServersName may name.
-const maxRename = 100
-
 // batchRename serves PUT /v1/{project_id}/cloudservers/server-name
-// (BatchUpdateServersName): one name for up to 100 servers, all of them or
+// (BatchUpdateServersName): one name for up to maxBatch (1000) servers, all of them or
 // none, answered at once with the servers; ECS adds no suffix. A dry run
 // checks and answers the same without renaming (UNVERIFIED: ECS documents
 // that it answers normally).
@@ -141,9 +138,6 @@ func (h *Handler) batchRename(w http.ResponseWriter, c *call) error {
 	}
 	if err := checkName(req.Name); err != nil {
 		return err
-	}
-	if len(req.Servers) > maxRename {
-		return errTooMany
 	}
 	ids, err := serverIDs(req.Servers)
 	if err != nil {
