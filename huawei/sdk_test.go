@@ -725,9 +725,9 @@ func TestDocumentedErrorsWithSDK(t *testing.T) {
 		{"create with a weak adminPass", func() error {
 			return createWith(c, func(s *model.PostPaidServer) { s.AdminPass = str("password1") })
 		}, 400, "Ecs.0005"},
-		{"create with 21 tags", func() error {
+		{"create with 11 tags", func() error {
 			return createWith(c, func(s *model.PostPaidServer) {
-				tags := make([]model.PostPaidServerTag, 21)
+				tags := make([]model.PostPaidServerTag, 11)
 				for i := range tags {
 					tags[i] = model.PostPaidServerTag{Key: fmt.Sprintf("k%d", i), Value: "v"}
 				}

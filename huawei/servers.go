@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/netip"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 	"unicode"
@@ -193,12 +194,21 @@ type serverCreate struct {
 
 // Limits ECS documents for create.
 const (
-	maxCreate   = 500 // servers per request (Ecs.0913)
-	maxNameLen  = 64  // runes (Ecs.0914)
-	maxNics     = 12
-	minRootDisk = 40 // GiB, the images' minimum
+	maxCreate  = 500 // servers per request (Ecs.0913)
+	maxNameLen = 64  // runes (Ecs.0914)
+	// maxCountNameLen is a name's limit when count is over 1: ECS adds a
+	// suffix such as "-0000" to each.
+	maxCountNameLen = 59
+	maxNics         = 12
+	maxCreateTags   = 10 // server_tags at create; a server may have maxTags later
+	// minRootDisk is an image's minimum system disk (GiB) when the catalog
+	// gives no min_disk for it.
+	minRootDisk = 40
 	maxRootDisk = 1024
 )
+
+// errNameTooLong is ECS's refusal of a server name over its limit.
+var errNameTooLong = &apiError{Status: http.StatusBadRequest, Code: "Ecs.0914", Message: "The length of the ECS name exceeds the maximum allowed limit."}
 
 // volumeTypes are the EVS disk types a system disk may have.
 var volumeTypes = []string{"SATA", "SAS", "SSD", "GPSSD", "co-p1", "uh-l1", "ESSD", "GPSSD2", "ESSD2"}
@@ -213,7 +223,7 @@ func (h *Handler) createServers(w http.ResponseWriter, c *call) error {
 	if req.Server == nil {
 		return invalidParam("server is required.")
 	}
-	create, err := instanceCreate(req.Server)
+	create, err := instanceCreate(req.Server, h.svc.Catalog(cloudName))
 	if err != nil {
 		return err
 	}
@@ -254,15 +264,17 @@ func (h *Handler) createServers(w http.ResponseWriter, c *call) error {
 }
 
 // instanceCreate checks a create request and turns it into the core's.
-func instanceCreate(s *serverCreate) (vmplane.InstanceCreate, error) {
+func instanceCreate(s *serverCreate, cat *vmplane.Catalog) (vmplane.InstanceCreate, error) {
 	var out vmplane.InstanceCreate
 	if err := checkServer(s); err != nil {
 		return out, err
 	}
-	disk := minRootDisk
-	if size := s.RootVolume.Size; size != nil {
-		if *size < minRootDisk || *size > maxRootDisk {
-			return out, invalidParam("root_volume.size must be from %d to %d.", minRootDisk, maxRootDisk)
+	// A size absent or 0 is the image's minimum, as ECS documents.
+	minDisk := imageMinDisk(cat, s.ImageRef)
+	disk := minDisk
+	if size := s.RootVolume.Size; size != nil && *size != 0 {
+		if *size < minDisk || *size > maxRootDisk {
+			return out, invalidParam("root_volume.size must be from %d (the image's minimum) to %d.", minDisk, maxRootDisk)
 		}
 		disk = *size
 	}
@@ -275,6 +287,8 @@ func instanceCreate(s *serverCreate) (vmplane.InstanceCreate, error) {
 		return out, invalidParam("count must be at least 1.")
 	case count > maxCreate:
 		return out, &apiError{Status: http.StatusBadRequest, Code: "Ecs.0913", Message: "The number of ECSs to be created exceeds the maximum allowed limit"}
+	case count > 1 && utf8.RuneCountInString(s.Name) > maxCountNameLen:
+		return out, errNameTooLong
 	}
 	out = vmplane.InstanceCreate{
 		SpecID: s.FlavorRef, ImageID: s.ImageRef, Zone: s.AvailabilityZone,
@@ -293,6 +307,17 @@ func instanceCreate(s *serverCreate) (vmplane.InstanceCreate, error) {
 		return out, err
 	}
 	return out, setAttrs(s, out.Attrs)
+}
+
+// imageMinDisk is the smallest system disk (GiB) the image takes: its
+// min_disk in the catalog, or minRootDisk.
+func imageMinDisk(cat *vmplane.Catalog, imageID string) int {
+	if img := cat.FindImage(imageID); img != nil {
+		if n, err := strconv.Atoi(img.Attrs["min_disk"]); err == nil && n > 0 {
+			return n
+		}
+	}
+	return minRootDisk
 }
 
 // checkServer checks a server's name, the references it must have and the
@@ -356,8 +381,8 @@ func setAttrs(s *serverCreate, attrs map[string]string) error {
 	for k, v := range s.Metadata {
 		set(attrMetaPrefix+k, v)
 	}
-	if len(s.ServerTags) > maxTags {
-		return invalidParam("A server can have at most %d tags.", maxTags)
+	if len(s.ServerTags) > maxCreateTags {
+		return invalidParam("A server can be created with at most %d tags.", maxCreateTags)
 	}
 	for _, t := range s.ServerTags {
 		if err := checkTag(t.Key, &t.Value); err != nil {
@@ -408,7 +433,7 @@ func checkName(name string) error {
 		return invalidParam("name is required.")
 	}
 	if utf8.RuneCountInString(name) > maxNameLen {
-		return &apiError{Status: http.StatusBadRequest, Code: "Ecs.0914", Message: "The length of the ECS name exceeds the maximum allowed limit."}
+		return errNameTooLong
 	}
 	for _, r := range name {
 		if !unicode.IsLetter(r) && !unicode.IsDigit(r) && r != '_' && r != '-' && r != '.' {
