@@ -532,6 +532,42 @@ func TestDeleteServers(t *testing.T) {
 	wantAPIError(t, err, 404, "Ecs.0114")
 }
 
+// Only pay-per-use servers (spot ones too) are deleted: one yearly/monthly
+// server among them refuses the whole request, and nothing is deleted.
+func TestDeleteServersRefusesYearlyMonthlyServers(t *testing.T) {
+	srv := vmplanetest.NewServer(t, vmplanetest.Options{})
+	c := newClient(t, srv)
+	ppu := createServer(t, srv, c, "ppu", "s6.small.1", 1)[0]
+	seeded, err := srv.Service.SeedInstances(context.Background(), []vmplane.InstanceSeed{
+		{Cloud: "huawei", SpecID: "s6.small.1", Charge: vmplane.ChargePrepaid, Period: 1, Power: vmplane.PowerRunning},
+		{Cloud: "huawei", SpecID: "s6.small.1", Charge: vmplane.ChargeSpot, Power: vmplane.PowerRunning},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	prepaid, spot := seeded[0].ID, seeded[1].ID
+	del := func(ids ...string) (*model.DeleteServersResponse, error) {
+		return c.DeleteServers(&model.DeleteServersRequest{Body: &model.DeleteServersRequestBody{Servers: serverIDs(ids)}})
+	}
+	for _, ids := range [][]string{{prepaid}, {ppu, prepaid}} {
+		_, err := del(ids...)
+		wantAPIError(t, err, 400, "Ecs.0005")
+	}
+	srv.Advance(time.Minute)
+	for _, id := range []string{ppu, prepaid} {
+		if got := state(showServer(t, c, id)); got != "ACTIVE/active/" {
+			t.Errorf("server %s after a refused delete is %s, want ACTIVE/active/", id, got)
+		}
+	}
+	resp, err := del(ppu, spot)
+	if err != nil {
+		t.Fatalf("deleting a pay-per-use and a spot server: %v", err)
+	}
+	if seen, _ := pollJob(t, srv, c, *resp.JobId); seen[len(seen)-1] != "SUCCESS" {
+		t.Fatalf("delete job went %v", seen)
+	}
+}
+
 func TestStartAndRebootWithSDK(t *testing.T) {
 	srv := vmplanetest.NewServer(t, vmplanetest.Options{})
 	c := newClient(t, srv)

@@ -465,7 +465,10 @@ func isUUID(s string) bool {
 
 // deleteServers serves POST /v1/{project_id}/cloudservers/delete. A running
 // server is stopped first, as ECS does; the job has a sub-job per server.
-// delete_publicip and delete_volume have nothing to act on in vmplane.
+// Only pay-per-use (and spot) servers are deleted, as ECS documents: a
+// yearly/monthly one is unsubscribed through billing, which vmplane does not
+// serve, and refuses the whole request. delete_publicip and delete_volume
+// have nothing to act on in vmplane.
 func (h *Handler) deleteServers(w http.ResponseWriter, c *call) error {
 	var req struct {
 		Servers        []serverRef `json:"servers"`
@@ -478,6 +481,15 @@ func (h *Handler) deleteServers(w http.ResponseWriter, c *call) error {
 	ids, err := serverIDs(req.Servers)
 	if err != nil {
 		return err
+	}
+	servers, err := h.findServers(c, ids)
+	if err != nil {
+		return err
+	}
+	for _, in := range servers {
+		if in.Charge == vmplane.ChargePrepaid {
+			return errDeletePrepaid(in.ID)
+		}
 	}
 	return h.submit(w, c, vmplane.OperationRequest{Kind: vmplane.KindTerminate, Mode: vmplane.ModeStopFirst, InstanceIDs: ids})
 }
