@@ -7,6 +7,7 @@ package huawei_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -450,6 +451,57 @@ func TestListServersDetailsPaging(t *testing.T) {
 	both := ids[2] + "," + other
 	if count, names := list(model.ListServersDetailsRequest{ServerId: &both, Status: &shutoff}); count != 2 || !slices.Contains(names, "solo") {
 		t.Errorf("server_id filter (which overrides status) = %d %v, want 2 including solo", count, names)
+	}
+}
+
+// server_id ids that name no server of the caller's still get an entry,
+// after the servers found: only its id and fault set, counted and paged
+// with the others.
+func TestListServersDetailsShowsUnknownServerIDs(t *testing.T) {
+	srv := vmplanetest.NewServer(t, vmplanetest.Options{})
+	c := newClient(t, srv)
+	ids := createServer(t, srv, c, "web", "s6.small.1", 2)
+	other, err := srv.Service.CreateAccount(context.Background(), vmplane.AccountCreate{ID: "other"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	theirs := createServer(t, srv, clientWith(t, srv, other.Keys[0].AccessKey, other.Keys[0].SecretKey, other.ProjectID), "theirs", "s6.small.1", 1)[0]
+	unknown := "7d3f2a10-0b1c-4d2e-8f3a-4b5c6d7e8f90"
+	list := strings.Join([]string{ids[0], unknown, ids[1], unknown, theirs}, ",")
+	pages := []struct {
+		offset, limit int32
+		want          []string
+	}{
+		{1, 25, []string{ids[1], ids[0], unknown, theirs}},
+		{1, 3, []string{ids[1], ids[0], unknown}},
+		{2, 3, []string{theirs}},
+		{2, 2, []string{unknown, theirs}},
+		{3, 2, nil},
+	}
+	for _, p := range pages {
+		resp, err := c.ListServersDetails(&model.ListServersDetailsRequest{ServerId: &list, Offset: &p.offset, Limit: &p.limit})
+		if err != nil {
+			t.Fatalf("ListServersDetails: %v", err)
+		}
+		var got []string
+		for _, s := range *resp.Servers {
+			got = append(got, s.Id)
+			missing := s.Id == unknown || s.Id == theirs
+			switch {
+			case missing && (s.Fault == nil || s.Name != "" || s.Status != "" || s.Flavor != nil || s.Image != nil || s.Metadata != nil):
+				t.Errorf("the entry of %s: %+v, want only its id and a fault", s.Id, s)
+			case missing:
+				fault, _ := (*s.Fault).(map[string]any)
+				if fault["code"] != json.Number("404") || fault["message"] != "Instance["+s.Id+"] could not be found." {
+					t.Errorf("the fault of %s is %v", s.Id, *s.Fault)
+				}
+			case s.Fault != nil || s.Status != "ACTIVE":
+				t.Errorf("server %s: %s, fault %v", s.Id, s.Status, s.Fault)
+			}
+		}
+		if *resp.Count != 4 || !slices.Equal(got, p.want) {
+			t.Errorf("offset %d limit %d: count %d, servers %v; want 4 and %v", p.offset, p.limit, *resp.Count, got, p.want)
+		}
 	}
 }
 

@@ -7,6 +7,7 @@ import (
 	"math"
 	"net/http"
 	"net/netip"
+	"reflect"
 	"slices"
 	"strconv"
 	"strings"
@@ -34,7 +35,9 @@ func (h *Handler) showServer(w http.ResponseWriter, c *call) error {
 // (UNVERIFIED). marker, the id of the last server of the previous page,
 // starts the page after it, and then offset is not read (UNVERIFIED: ECS
 // deprecates offset for marker). server_id, a comma-separated list,
-// overrides every other filter, as on ECS.
+// overrides every other filter, as on ECS, and an id in it that names no
+// server of the caller's still has an entry (see missingServer), after the
+// servers found, counted among the matches.
 func (h *Handler) listServers(w http.ResponseWriter, c *call) error {
 	q := c.r.URL.Query()
 	page, err := intParam(q, "offset", 1, 0, math.MaxInt32)
@@ -51,8 +54,12 @@ func (h *Handler) listServers(w http.ResponseWriter, c *call) error {
 	if f.After = q.Get("marker"); f.After != "" {
 		f.Offset = 0
 	}
+	var missing []string
 	if ids := q.Get("server_id"); ids != "" {
 		f.IDs = strings.Split(ids, ",")
+		if missing, err = h.missingServers(c, f.IDs); err != nil {
+			return err
+		}
 	} else {
 		f.Match = serverFilters(q.Get, now).match()
 	}
@@ -65,10 +72,70 @@ func (h *Handler) listServers(w http.ResponseWriter, c *call) error {
 	for i := range list {
 		servers[i] = detailOf(list[i], c.account, cat, now)
 	}
+	var answer any = servers
+	// The missing ids follow the servers found: this page holds those of
+	// them that fall in [offset, offset+limit) of the whole list.
+	from, to := min(max(f.Offset-total, 0), len(missing)), min(max(f.Offset+limit-total, 0), len(missing))
+	if from < to {
+		entries := make([]any, 0, len(servers)+to-from)
+		for _, s := range servers {
+			entries = append(entries, s)
+		}
+		for _, id := range missing[from:to] {
+			entries = append(entries, missingServer(id, now))
+		}
+		answer = entries
+	}
 	return reply(w, c, http.StatusOK, struct {
-		Count   int            `json:"count"`
-		Servers []serverDetail `json:"servers"`
-	}{total, servers})
+		Count   int `json:"count"`
+		Servers any `json:"servers"`
+	}{total + len(missing), answer})
+}
+
+// missingServers returns the ids of a server_id list that name none of the
+// caller's servers, each once, in the list's order.
+func (h *Handler) missingServers(c *call, ids []string) ([]string, error) {
+	found, _, err := h.svc.FindInstances(c.r.Context(), vmplane.InstanceFilter{Scope: c.scope, IDs: ids})
+	if err != nil {
+		return nil, err
+	}
+	seen := make(map[string]bool, len(ids))
+	for _, in := range found {
+		seen[in.ID] = true
+	}
+	var missing []string
+	for _, id := range ids {
+		if id != "" && !seen[id] {
+			seen[id] = true
+			missing = append(missing, id)
+		}
+	}
+	return missing, nil
+}
+
+// serverDetailKeys are the JSON names of serverDetail's fields.
+var serverDetailKeys = func() []string {
+	t := reflect.TypeFor[serverDetail]()
+	keys := make([]string, t.NumField())
+	for i := range keys {
+		keys[i], _, _ = strings.Cut(t.Field(i).Tag.Get("json"), ",")
+	}
+	return keys
+}()
+
+// missingServer is ListServersDetails' entry for a server_id that names no
+// server: every field null but id and fault, as ECS documents. UNVERIFIED:
+// what the fault holds (ECS's 404 for an unknown server, at the time of the
+// query).
+func missingServer(id string, now time.Time) map[string]any {
+	entry := make(map[string]any, len(serverDetailKeys))
+	for _, k := range serverDetailKeys {
+		entry[k] = nil
+	}
+	entry["id"] = id
+	entry["fault"] = serverFault{Code: http.StatusNotFound, Created: now.UTC().Format(serverTimeLayout),
+		Message: fmt.Sprintf("Instance[%s] could not be found.", id)}
+	return entry
 }
 
 // filters gathers a list query's filters: each parameter the query gives
