@@ -558,7 +558,7 @@ func (h *Handler) deleteServers(w http.ResponseWriter, c *call) error {
 			return errDeletePrepaid(in.ID)
 		}
 	}
-	return h.submit(w, c, vmplane.OperationRequest{Kind: vmplane.KindTerminate, Mode: vmplane.ModeStopFirst, InstanceIDs: ids})
+	return h.submit(w, c, vmplane.OperationRequest{Kind: vmplane.KindTerminate, Mode: vmplane.ModeStopFirst, InstanceIDs: ids, Batch: true})
 }
 
 // batchOption is the body of one batch action: the servers and, for stop
@@ -611,7 +611,7 @@ func (h *Handler) batchAction(w http.ResponseWriter, c *call) error {
 	if err != nil {
 		return err
 	}
-	op.InstanceIDs = ids
+	op.InstanceIDs, op.Batch = ids, true
 	return h.submit(w, c, op)
 }
 
