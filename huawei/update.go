@@ -145,10 +145,10 @@ func (h *Handler) updateServer(w http.ResponseWriter, c *call) error {
 }
 
 // batchRename serves PUT /v1/{project_id}/cloudservers/server-name
-// (BatchUpdateServersName): one name for up to maxBatch (1000) servers, all of them or
-// none, answered at once with the servers; ECS adds no suffix. A dry run
-// checks and answers the same without renaming (UNVERIFIED: ECS documents
-// that it answers normally).
+// (BatchUpdateServersName): one name for up to maxBatch (1000) servers, all
+// of them or none, answered at once with the servers; ECS adds no suffix. A
+// dry run checks and answers the same without renaming (UNVERIFIED: ECS
+// documents that it answers normally).
 func (h *Handler) batchRename(w http.ResponseWriter, c *call) error {
 	var req struct {
 		Name    string      `json:"name"`
