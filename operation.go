@@ -191,6 +191,8 @@ type Operation struct {
 	Mode Mode `json:"mode,omitempty"`
 	// Hard asks for a forced power-off or reset instead of an ACPI one.
 	Hard bool `json:"hard,omitempty"`
+	// Batch says the request was a cloud's batch call (OperationRequest.Batch).
+	Batch bool `json:"batch,omitempty"`
 	// SpecID is the target of a resize; FromSpecID what the instance had.
 	SpecID     string `json:"spec,omitempty"`
 	FromSpecID string `json:"fromSpec,omitempty"`
@@ -263,6 +265,10 @@ type OperationRequest struct {
 	// rebuild's new name).
 	Name string
 	Hard bool
+	// Batch marks a request made through a cloud's batch call, which may
+	// show its job otherwise than a single-instance call's even when it
+	// names one instance; each operation records it.
+	Batch bool
 }
 
 // Job is what one accepted request produced: an operation per instance and

@@ -157,7 +157,7 @@ func (t *txn) startOperation(job *Job, in *Instance, tr Transition, req Operatio
 	seq := t.nextSeq()
 	op := &Operation{
 		ID: cloud.operationID(seq), Seq: seq, JobID: job.ID, Cloud: in.Cloud, Account: in.Account, InstanceID: in.ID,
-		Kind: tr.Kind, Mode: tr.Mode, Hard: req.Hard, FromSpecID: in.SpecID, Steps: tr.Steps, FailTo: tr.Failed,
+		Kind: tr.Kind, Mode: tr.Mode, Hard: req.Hard, Batch: req.Batch, FromSpecID: in.SpecID, Steps: tr.Steps, FailTo: tr.Failed,
 		State: OpRunning, CreatedAt: t.now, StepStartedAt: t.now, Fault: fault,
 	}
 	if tr.Kind == KindResize || tr.Kind == KindScheduledResize {

@@ -149,3 +149,42 @@ func TestBatchResizeOfPrepaidServersOpensAnOrder(t *testing.T) {
 		}
 	}
 }
+
+// A batch resize's job has sub-jobs even for one server, also once it is
+// read from the store after a restart; a single resize's job names its
+// server instead.
+func TestBatchResizeOfOneServerShowsASubJob(t *testing.T) {
+	dir := t.TempDir()
+	srv := vmplanetest.NewServer(t, vmplanetest.Options{DataDir: dir})
+	c := newClient(t, srv)
+	id := createServer(t, srv, c, "solo", "s6.large.2", 1)[0]
+	batch, err := batchResize(c, "c6.xlarge.2", "withStopServer", id)
+	if err != nil {
+		t.Fatalf("BatchResizeServers: %v", err)
+	}
+	if seen, _ := pollJob(t, srv, c, *batch.JobId); seen[len(seen)-1] != "SUCCESS" {
+		t.Fatalf("batch resize job went %v", seen)
+	}
+	single, err := resizePostPaid(c, id, "s6.large.2", "withStopServer", false)
+	if err != nil {
+		t.Fatalf("ResizePostPaidServer: %v", err)
+	}
+	if seen, _ := pollJob(t, srv, c, *single.JobId); seen[len(seen)-1] != "SUCCESS" {
+		t.Fatalf("resize job went %v", seen)
+	}
+	check := func(c *ecs.EcsClient, when string) {
+		t.Helper()
+		e := showJob(t, c, *batch.JobId).Entities
+		if e == nil || e.ServerId != nil || e.SubJobsTotal == nil || *e.SubJobsTotal != 1 || len(*e.SubJobs) != 1 || *(*e.SubJobs)[0].Entities.ServerId != id {
+			t.Errorf("%s, the batch resize job's entities are %+v, want one sub-job for %s", when, e, id)
+		}
+		e = showJob(t, c, *single.JobId).Entities
+		if e == nil || e.ServerId == nil || *e.ServerId != id || e.SubJobs != nil {
+			t.Errorf("%s, the resize job's entities are %+v, want server_id %s", when, e, id)
+		}
+	}
+	check(c, "before a restart")
+	srv.Close()
+	srv = vmplanetest.NewServer(t, vmplanetest.Options{DataDir: dir, Start: vmplanetest.Epoch.Add(time.Hour)})
+	check(newClient(t, srv), "after a restart")
+}

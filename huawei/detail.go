@@ -263,11 +263,16 @@ func metadataOf(in *vmplane.Instance, cat *vmplane.Catalog, vpc string) map[stri
 	return md
 }
 
-// tagsOf renders the server's tags as ServerDetail does: "key=value".
+// tagsOf renders the server's tags as ServerDetail does: "key=value", or
+// "key" alone when the value is empty (the SDK's UpdateServerResult.tags).
 func tagsOf(in *vmplane.Instance) []string {
 	tags := []string{}
 	for _, t := range tagList(in) {
-		tags = append(tags, t.Key+"="+t.Value)
+		if t.Value == "" {
+			tags = append(tags, t.Key)
+		} else {
+			tags = append(tags, t.Key+"="+t.Value)
+		}
 	}
 	return tags
 }

@@ -103,6 +103,13 @@ var (
 	errPrepaidV1  = &apiError{Status: http.StatusBadRequest, Code: "Ecs.0005", Message: "The specifications of a yearly/monthly ECS cannot be modified with this API; use POST /v1.1/{project_id}/cloudservers/{server_id}/resize."}
 )
 
+// errDeletePrepaid refuses to delete a yearly/monthly server. UNVERIFIED:
+// ECS documents the rule, not its code; Ecs.0005, as for the other calls a
+// billing mode refuses.
+func errDeletePrepaid(id string) *apiError {
+	return invalidParam("The yearly/monthly ECS [%s] cannot be deleted; unsubscribe from it instead.", id)
+}
+
 // invalidParam is ECS's answer to a bad parameter value.
 func invalidParam(format string, args ...any) *apiError {
 	return &apiError{Status: http.StatusBadRequest, Code: "Ecs.0005", Message: fmt.Sprintf(format, args...)}

@@ -29,6 +29,7 @@ func FuzzParseAuthorization(f *testing.F) {
 // FuzzDecodeBodies feeds one body to every request decoder and the checks
 // behind it: each must refuse with ECS's 4xx error or accept, never panic.
 func FuzzDecodeBodies(f *testing.F) {
+	cat := Clouds()[0].Catalog
 	f.Fuzz(func(t *testing.T, body []byte) {
 		check := func(err error) {
 			if err == nil {
@@ -43,7 +44,7 @@ func FuzzDecodeBodies(f *testing.F) {
 		if err := decodeBody(body, &create); err != nil || create.Server == nil {
 			check(err)
 		} else {
-			_, err := instanceCreate(create.Server)
+			_, err := instanceCreate(create.Server, cat)
 			check(err)
 		}
 		var resize resizeRequest

@@ -187,6 +187,8 @@ var goldenCases = []goldenCase{
 	})), method: "GET", path: base + "/{id0}", model: anyOf[model.ShowServerResponse]},
 	{name: "list_servers_page_2", setup: seeded(running, running, running), method: "GET", path: base + "/detail?offset=2&limit=2",
 		model: anyOf[model.ListServersDetailsResponse]},
+	{name: "list_servers_unknown_id", setup: seeded(running), method: "GET", path: base + "/detail?server_id={id0},7d3f2a10-0b1c-4d2e-8f3a-4b5c6d7e8f90",
+		model: anyOf[model.ListServersDetailsResponse]},
 	{name: "list_cloud_servers_first_page", setup: seeded(running, running), method: "GET", path: "/v1.1/{project}/cloudservers/detail?limit=1&expect-fields=power_state&expect-fields=addresses&expect-fields=market_info",
 		model: anyOf[model.ListCloudServersResponse]},
 	{name: "list_flavors_in_zone", method: "GET", path: base + "/flavors?availability_zone=cn-north-4c&limit=2&marker=c6.2xlarge.4",

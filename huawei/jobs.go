@@ -14,7 +14,8 @@ import (
 type jobType struct {
 	job, sub string
 	// single: a job of one server names it in entities.server_id, with no
-	// sub-jobs.
+	// sub-jobs, unless a batch API made it (Operation.Batch): a batch
+	// API's job has sub-jobs whatever the number of servers.
 	single bool
 }
 
@@ -25,7 +26,7 @@ var jobTypes = map[vmplane.Kind]jobType{
 	vmplane.KindReboot:    {"serversAction", "serverActions", false},
 	vmplane.KindTerminate: {"deleteServer", "deleteSingleServer", false},
 	// A resize names its one server in entities.server_id, no sub-jobs; a
-	// batch resize has a sub-job a server.
+	// batch resize, even of one server, has a sub-job a server.
 	vmplane.KindResize:          {"resizeServer", "resizeSingleServer", true},
 	vmplane.KindScheduledResize: {"resizeServer", "resizeSingleServer", true},
 	vmplane.KindRebuild:         {"reinstallOS", "reinstallSingleOS", true},
@@ -138,7 +139,7 @@ func renderJob(id string, ops []vmplane.Operation, now time.Time) jobView {
 	if !running {
 		v.EndTime = end.UTC().Format(jobTimeLayout)
 	}
-	if types.single && len(ops) == 1 {
+	if types.single && len(ops) == 1 && !ops[0].Batch {
 		v.Entities.ServerID = ops[0].InstanceID
 	} else {
 		n := len(subs)

@@ -9,23 +9,56 @@ import (
 	"github.com/vmplane/vmplane/access"
 )
 
-// passwordSpecials are the special characters ECS allows in a password.
+// passwordSpecials are the special characters ECS allows in a password
+// given at create or with an OS reinstall.
 const passwordSpecials = "!@$%^-_=+[{}]:,./?"
 
-// checkPassword holds ECS's password rules: 8 to 26 characters of letters,
-// digits and passwordSpecials, at least three of those four kinds, not
-// containing the login user's name (root, or Administrator on Windows)
-// forwards or backwards. The code of a refusal is UNVERIFIED (Ecs.0005).
+// checkPassword holds ECS's password rules for create and OS reinstalls:
+// 8 to 26 characters of letters, digits and passwordSpecials, at least
+// three of those four kinds, not containing the login user's name (root, or
+// Administrator on Windows) forwards or backwards. The code of a refusal is
+// UNVERIFIED (Ecs.0005).
 func checkPassword(pw string, cat *vmplane.Catalog, imageID string) error {
 	user := "root"
 	if img := cat.FindImage(imageID); img != nil && img.OS == "Windows" {
 		user = "administrator"
 	}
-	refuse := func() error {
+	lowered := strings.ToLower(pw)
+	if !passwordKinds(pw, passwordSpecials) || strings.Contains(lowered, user) || strings.Contains(lowered, reversed(user)) {
 		return invalidParam("Invalid password: 8 to 26 characters, at least three of upper-case letters, lower-case letters, digits and %s, without the user name %s forwards or backwards.", passwordSpecials, user)
 	}
+	return nil
+}
+
+// resetSpecials are the special characters a password reset allows: not
+// create's $ ^ , { or }.
+const resetSpecials = "!@%-_=+[]:./?"
+
+// checkResetPassword holds the password reset APIs' rules, the same for
+// every image: 8 to 26 characters of letters, digits and resetSpecials, at
+// least three of those four kinds, not containing "Administrator" or
+// "root" forwards or backwards, nor any three consecutive characters of
+// "Administrator". UNVERIFIED: the names are matched in any case, as
+// create's are; the batch API's doc gives no length, the single one's is
+// taken; the code of a refusal (Ecs.0005).
+func checkResetPassword(pw string) error {
+	lowered := strings.ToLower(pw)
+	ok := passwordKinds(pw, resetSpecials) && !strings.Contains(lowered, "root") && !strings.Contains(lowered, "toor")
+	const admin = "administrator" // its reverse holds three of its characters in a row too
+	for i := 0; ok && i+3 <= len(admin); i++ {
+		ok = !strings.Contains(lowered, admin[i:i+3])
+	}
+	if !ok {
+		return invalidParam("Invalid password: 8 to 26 characters, at least three of upper-case letters, lower-case letters, digits and %s, without root or Administrator forwards or backwards, nor three characters in a row of Administrator.", resetSpecials)
+	}
+	return nil
+}
+
+// passwordKinds reports whether pw has 8 to 26 characters, all letters,
+// digits or specials, of at least three of those four kinds.
+func passwordKinds(pw, specials string) bool {
 	if n := utf8.RuneCountInString(pw); n < 8 || n > 26 {
-		return refuse()
+		return false
 	}
 	var upper, lower, digit, special bool
 	for _, r := range pw {
@@ -36,10 +69,10 @@ func checkPassword(pw string, cat *vmplane.Catalog, imageID string) error {
 			lower = true
 		case r >= '0' && r <= '9':
 			digit = true
-		case strings.ContainsRune(passwordSpecials, r):
+		case strings.ContainsRune(specials, r):
 			special = true
 		default:
-			return refuse()
+			return false
 		}
 	}
 	kinds := 0
@@ -48,11 +81,7 @@ func checkPassword(pw string, cat *vmplane.Catalog, imageID string) error {
 			kinds++
 		}
 	}
-	lowered := strings.ToLower(pw)
-	if kinds < 3 || strings.Contains(lowered, user) || strings.Contains(lowered, reversed(user)) {
-		return refuse()
-	}
-	return nil
+	return kinds >= 3
 }
 
 func reversed(s string) string {
@@ -65,37 +94,45 @@ func reversed(s string) string {
 
 // resetServerPassword serves PUT
 // /v1/{project_id}/cloudservers/{server_id}/os-reset-password: the new
-// password is checked and kept nowhere (a simulated server has no login),
-// and the answer is ECS's 204.
+// password is kept nowhere (a simulated server has no login) and checked
+// only when is_check_password is true, as ECS documents; the answer is
+// ECS's 204.
 func (h *Handler) resetServerPassword(w http.ResponseWriter, c *call) error {
 	var req struct {
 		Reset *struct {
-			NewPassword string `json:"new_password"`
+			NewPassword     string `json:"new_password"`
+			IsCheckPassword *bool  `json:"is_check_password"`
 		} `json:"reset-password"`
 	}
 	if err := decodeBody(c.body, &req); err != nil {
 		return err
 	}
-	if req.Reset == nil {
+	switch {
+	case req.Reset == nil:
 		return invalidParam("reset-password is required.")
+	case req.Reset.NewPassword == "":
+		return invalidParam("new_password is required.")
 	}
-	in, err := h.svc.FindInstanceByID(c.r.Context(), c.scope, c.r.PathValue("server_id"))
-	if err != nil {
+	if _, err := h.svc.FindInstanceByID(c.r.Context(), c.scope, c.r.PathValue("server_id")); err != nil {
 		return err
 	}
-	if err := checkPassword(req.Reset.NewPassword, h.svc.Catalog(cloudName), in.ImageID); err != nil {
-		return err
+	if check := req.Reset.IsCheckPassword; check != nil && *check {
+		if err := checkResetPassword(req.Reset.NewPassword); err != nil {
+			return err
+		}
 	}
 	return noContent(w, c)
 }
 
 // batchResetPasswords serves PUT /v1/{project_id}/cloudservers/os-reset-passwords
-// (BatchResetServersPassword): one password for up to 1000 servers, each
-// checked against its image; answered with the servers, as is a dry run
-// (UNVERIFIED), which ECS documents as answering normally.
+// (BatchResetServersPassword): one password for up to 1000 servers, always
+// checked by the reset rules; answered with the servers, as is a dry run
+// (UNVERIFIED), which ECS documents as answering normally and which needs
+// no password.
 func (h *Handler) batchResetPasswords(w http.ResponseWriter, c *call) error {
 	var req struct {
 		NewPassword string      `json:"new_password"`
+		DryRun      *bool       `json:"dry_run"`
 		Servers     []serverRef `json:"servers"`
 	}
 	if err := decodeBody(c.body, &req); err != nil {
@@ -105,15 +142,16 @@ func (h *Handler) batchResetPasswords(w http.ResponseWriter, c *call) error {
 	if err != nil {
 		return err
 	}
-	servers, err := h.findServers(c, ids)
-	if err != nil {
+	if _, err := h.findServers(c, ids); err != nil {
 		return err
 	}
-	cat := h.svc.Catalog(cloudName)
-	for _, in := range servers {
-		if err := checkPassword(req.NewPassword, cat, in.ImageID); err != nil {
+	switch {
+	case req.NewPassword != "":
+		if err := checkResetPassword(req.NewPassword); err != nil {
 			return err
 		}
+	case req.DryRun == nil || !*req.DryRun:
+		return invalidParam("new_password is required.")
 	}
 	return replyServers(w, c, ids)
 }

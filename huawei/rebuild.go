@@ -55,18 +55,24 @@ func (h *Handler) changeOS(w http.ResponseWriter, c *call) error {
 // rebuild installs a server's system again, as one job: the server must be
 // stopped, unless mode is withStopServer, which stops it first; it runs
 // once the job succeeds. The new key pair and user data are the server's
-// from acceptance; the password is kept nowhere. UNVERIFIED: that one of
-// adminpass and keyname is required (Ecs.0005), and the job's type.
+// from acceptance; the password is kept nowhere. As the SDK documents,
+// adminpass and keyname are not both given, and without either
+// metadata.user_data is. UNVERIFIED: the code of those refusals (Ecs.0005),
+// and the job's type.
 func (h *Handler) rebuild(w http.ResponseWriter, c *call, opt *rebuildOption) error {
 	mode, err := stopMode(opt.Mode)
 	if err != nil {
 		return err
 	}
 	id := c.r.PathValue("server_id")
+	given := func(s *string) bool { return s != nil && *s != "" }
+	pass, key := given(opt.Adminpass), given(opt.Keyname)
 	switch {
-	case (opt.Adminpass == nil || *opt.Adminpass == "") && (opt.Keyname == nil || *opt.Keyname == ""):
-		return invalidParam("One of adminpass and keyname is required.")
-	case opt.Adminpass != nil && *opt.Adminpass != "":
+	case pass && key:
+		return invalidParam("adminpass and keyname cannot both be given.")
+	case !pass && !key && (opt.Metadata == nil || !given(opt.Metadata.UserData)):
+		return invalidParam("metadata.user_data is required when neither adminpass nor keyname is given.")
+	case pass:
 		image := opt.ImageID
 		if image == "" {
 			in, err := h.svc.FindInstanceByID(c.r.Context(), c.scope, id)

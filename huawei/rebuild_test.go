@@ -1,11 +1,13 @@
 package huawei_test
 
 import (
+	"context"
 	"slices"
 	"testing"
 	"time"
 
 	"github.com/huaweicloud/huaweicloud-sdk-go-v3/services/ecs/v2/model"
+	"github.com/vmplane/vmplane"
 	"github.com/vmplane/vmplane/vmplanetest"
 )
 
@@ -55,7 +57,7 @@ func TestChangeOSWithStopServer(t *testing.T) {
 }
 
 // Reinstalling keeps the image; without withStopServer the server must be
-// stopped, and a password or a key pair is required.
+// stopped, and without user data a password or a key pair is required.
 func TestReinstallOS(t *testing.T) {
 	srv := vmplanetest.NewServer(t, vmplanetest.Options{})
 	c := newClient(t, srv)
@@ -84,5 +86,57 @@ func TestReinstallOS(t *testing.T) {
 	}
 	if s := showServer(t, c, id); s.Image.Id != testImage || state(s) != "ACTIVE/active/" || s.KeyName != "" {
 		t.Errorf("after the reinstall: image %s, %s, key %q; want %s, ACTIVE/active/, no key pair", s.Image.Id, state(s), s.KeyName, testImage)
+	}
+}
+
+// Both OS APIs take a password or a key pair, not both, and without either
+// the user data that sets up a login.
+func TestOSReinstallTakesAPasswordOrAKeyPairOrUserData(t *testing.T) {
+	srv := vmplanetest.NewServer(t, vmplanetest.Options{})
+	c := newClient(t, srv)
+	str := func(s string) *string { return &s }
+	pass, key, userData := str("Secret-Passw0rd"), str("KeyPair-ops"), str("IyEvYmluL2Jhc2g=")
+	tests := []struct {
+		name               string
+		adminpass, keyname *string
+		userData           *string
+		ok                 bool
+	}{
+		{"a password", pass, nil, nil, true},
+		{"a key pair", nil, key, nil, true},
+		{"user data alone", nil, nil, userData, true},
+		{"user data with empty others", str(""), str(""), userData, true},
+		{"a password and a key pair", pass, key, nil, false},
+		{"a password and a key pair with user data", pass, key, userData, false},
+		{"nothing", nil, nil, nil, false},
+		{"empty user data", nil, nil, str(""), false},
+	}
+	for _, tt := range tests {
+		for _, change := range []bool{false, true} {
+			seeded, err := srv.Service.SeedInstances(context.Background(), []vmplane.InstanceSeed{
+				{Cloud: "huawei", SpecID: "s6.large.2", ImageID: testImage, Power: vmplane.PowerStopped},
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			id := seeded[0].ID
+			if change {
+				_, err = c.ChangeServerOsWithCloudInit(&model.ChangeServerOsWithCloudInitRequest{ServerId: id, Body: &model.ChangeServerOsWithCloudInitRequestBody{
+					OsChange: &model.ChangeServerOsWithCloudInitOption{Imageid: testImage, Adminpass: tt.adminpass, Keyname: tt.keyname,
+						Metadata: &model.ChangeSeversOsMetadata{UserData: tt.userData}},
+				}})
+			} else {
+				_, err = c.ReinstallServerWithCloudInit(&model.ReinstallServerWithCloudInitRequest{ServerId: id, Body: &model.ReinstallServerWithCloudInitRequestBody{
+					OsReinstall: &model.ReinstallServerWithCloudInitOption{Adminpass: tt.adminpass, Keyname: tt.keyname,
+						Metadata: &model.ReinstallSeverMetadata{UserData: tt.userData}},
+				}})
+			}
+			switch {
+			case tt.ok && err != nil:
+				t.Errorf("%s (change %v): %v", tt.name, change, err)
+			case !tt.ok:
+				wantAPIError(t, err, 400, "Ecs.0005")
+			}
+		}
 	}
 }

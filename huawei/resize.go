@@ -177,7 +177,7 @@ func (h *Handler) batchResize(w http.ResponseWriter, c *call) error {
 			return invalidParam("The ECSs in a batch must have the same flavor.")
 		}
 	}
-	op := vmplane.OperationRequest{Scope: c.scope, Kind: vmplane.KindResize, Mode: mode, InstanceIDs: ids, SpecID: opt.FlavorRef}
+	op := vmplane.OperationRequest{Scope: c.scope, Kind: vmplane.KindResize, Mode: mode, InstanceIDs: ids, SpecID: opt.FlavorRef, Batch: true}
 	return h.submitResize(w, c, op, first.Charge)
 }
 

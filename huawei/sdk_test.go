@@ -7,6 +7,7 @@ package huawei_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -453,6 +454,57 @@ func TestListServersDetailsPaging(t *testing.T) {
 	}
 }
 
+// server_id ids that name no server of the caller's still get an entry,
+// after the servers found: only its id and fault set, counted and paged
+// with the others.
+func TestListServersDetailsShowsUnknownServerIDs(t *testing.T) {
+	srv := vmplanetest.NewServer(t, vmplanetest.Options{})
+	c := newClient(t, srv)
+	ids := createServer(t, srv, c, "web", "s6.small.1", 2)
+	other, err := srv.Service.CreateAccount(context.Background(), vmplane.AccountCreate{ID: "other"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	theirs := createServer(t, srv, clientWith(t, srv, other.Keys[0].AccessKey, other.Keys[0].SecretKey, other.ProjectID), "theirs", "s6.small.1", 1)[0]
+	unknown := "7d3f2a10-0b1c-4d2e-8f3a-4b5c6d7e8f90"
+	list := strings.Join([]string{ids[0], unknown, ids[1], unknown, theirs}, ",")
+	pages := []struct {
+		offset, limit int32
+		want          []string
+	}{
+		{1, 25, []string{ids[1], ids[0], unknown, theirs}},
+		{1, 3, []string{ids[1], ids[0], unknown}},
+		{2, 3, []string{theirs}},
+		{2, 2, []string{unknown, theirs}},
+		{3, 2, nil},
+	}
+	for _, p := range pages {
+		resp, err := c.ListServersDetails(&model.ListServersDetailsRequest{ServerId: &list, Offset: &p.offset, Limit: &p.limit})
+		if err != nil {
+			t.Fatalf("ListServersDetails: %v", err)
+		}
+		var got []string
+		for _, s := range *resp.Servers {
+			got = append(got, s.Id)
+			missing := s.Id == unknown || s.Id == theirs
+			switch {
+			case missing && (s.Fault == nil || s.Name != "" || s.Status != "" || s.Flavor != nil || s.Image != nil || s.Metadata != nil):
+				t.Errorf("the entry of %s: %+v, want only its id and a fault", s.Id, s)
+			case missing:
+				fault, _ := (*s.Fault).(map[string]any)
+				if fault["code"] != json.Number("404") || fault["message"] != "Instance["+s.Id+"] could not be found." {
+					t.Errorf("the fault of %s is %v", s.Id, *s.Fault)
+				}
+			case s.Fault != nil || s.Status != "ACTIVE":
+				t.Errorf("server %s: %s, fault %v", s.Id, s.Status, s.Fault)
+			}
+		}
+		if *resp.Count != 4 || !slices.Equal(got, p.want) {
+			t.Errorf("offset %d limit %d: count %d, servers %v; want 4 and %v", p.offset, p.limit, *resp.Count, got, p.want)
+		}
+	}
+}
+
 func TestListFlavors(t *testing.T) {
 	srv := vmplanetest.NewServer(t, vmplanetest.Options{})
 	c := newClient(t, srv)
@@ -530,6 +582,42 @@ func TestDeleteServers(t *testing.T) {
 	}
 	_, err = c.ShowServer(&model.ShowServerRequest{ServerId: ids[0]})
 	wantAPIError(t, err, 404, "Ecs.0114")
+}
+
+// Only pay-per-use servers (spot ones too) are deleted: one yearly/monthly
+// server among them refuses the whole request, and nothing is deleted.
+func TestDeleteServersRefusesYearlyMonthlyServers(t *testing.T) {
+	srv := vmplanetest.NewServer(t, vmplanetest.Options{})
+	c := newClient(t, srv)
+	ppu := createServer(t, srv, c, "ppu", "s6.small.1", 1)[0]
+	seeded, err := srv.Service.SeedInstances(context.Background(), []vmplane.InstanceSeed{
+		{Cloud: "huawei", SpecID: "s6.small.1", Charge: vmplane.ChargePrepaid, Period: 1, Power: vmplane.PowerRunning},
+		{Cloud: "huawei", SpecID: "s6.small.1", Charge: vmplane.ChargeSpot, Power: vmplane.PowerRunning},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	prepaid, spot := seeded[0].ID, seeded[1].ID
+	del := func(ids ...string) (*model.DeleteServersResponse, error) {
+		return c.DeleteServers(&model.DeleteServersRequest{Body: &model.DeleteServersRequestBody{Servers: serverIDs(ids)}})
+	}
+	for _, ids := range [][]string{{prepaid}, {ppu, prepaid}} {
+		_, err := del(ids...)
+		wantAPIError(t, err, 400, "Ecs.0005")
+	}
+	srv.Advance(time.Minute)
+	for _, id := range []string{ppu, prepaid} {
+		if got := state(showServer(t, c, id)); got != "ACTIVE/active/" {
+			t.Errorf("server %s after a refused delete is %s, want ACTIVE/active/", id, got)
+		}
+	}
+	resp, err := del(ppu, spot)
+	if err != nil {
+		t.Fatalf("deleting a pay-per-use and a spot server: %v", err)
+	}
+	if seen, _ := pollJob(t, srv, c, *resp.JobId); seen[len(seen)-1] != "SUCCESS" {
+		t.Fatalf("delete job went %v", seen)
+	}
 }
 
 func TestStartAndRebootWithSDK(t *testing.T) {
@@ -725,9 +813,9 @@ func TestDocumentedErrorsWithSDK(t *testing.T) {
 		{"create with a weak adminPass", func() error {
 			return createWith(c, func(s *model.PostPaidServer) { s.AdminPass = str("password1") })
 		}, 400, "Ecs.0005"},
-		{"create with 21 tags", func() error {
+		{"create with 11 tags", func() error {
 			return createWith(c, func(s *model.PostPaidServer) {
-				tags := make([]model.PostPaidServerTag, 21)
+				tags := make([]model.PostPaidServerTag, 11)
 				for i := range tags {
 					tags[i] = model.PostPaidServerTag{Key: fmt.Sprintf("k%d", i), Value: "v"}
 				}

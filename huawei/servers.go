@@ -7,7 +7,9 @@ import (
 	"math"
 	"net/http"
 	"net/netip"
+	"reflect"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 	"unicode"
@@ -33,7 +35,9 @@ func (h *Handler) showServer(w http.ResponseWriter, c *call) error {
 // (UNVERIFIED). marker, the id of the last server of the previous page,
 // starts the page after it, and then offset is not read (UNVERIFIED: ECS
 // deprecates offset for marker). server_id, a comma-separated list,
-// overrides every other filter, as on ECS.
+// overrides every other filter, as on ECS, and an id in it that names no
+// server of the caller's still has an entry (see missingServer), after the
+// servers found, counted among the matches.
 func (h *Handler) listServers(w http.ResponseWriter, c *call) error {
 	q := c.r.URL.Query()
 	page, err := intParam(q, "offset", 1, 0, math.MaxInt32)
@@ -50,8 +54,12 @@ func (h *Handler) listServers(w http.ResponseWriter, c *call) error {
 	if f.After = q.Get("marker"); f.After != "" {
 		f.Offset = 0
 	}
+	var missing []string
 	if ids := q.Get("server_id"); ids != "" {
 		f.IDs = strings.Split(ids, ",")
+		if missing, err = h.missingServers(c, f.IDs); err != nil {
+			return err
+		}
 	} else {
 		f.Match = serverFilters(q.Get, now).match()
 	}
@@ -64,10 +72,70 @@ func (h *Handler) listServers(w http.ResponseWriter, c *call) error {
 	for i := range list {
 		servers[i] = detailOf(list[i], c.account, cat, now)
 	}
+	var answer any = servers
+	// The missing ids follow the servers found: this page holds those of
+	// them that fall in [offset, offset+limit) of the whole list.
+	from, to := min(max(f.Offset-total, 0), len(missing)), min(max(f.Offset+limit-total, 0), len(missing))
+	if from < to {
+		entries := make([]any, 0, len(servers)+to-from)
+		for _, s := range servers {
+			entries = append(entries, s)
+		}
+		for _, id := range missing[from:to] {
+			entries = append(entries, missingServer(id, now))
+		}
+		answer = entries
+	}
 	return reply(w, c, http.StatusOK, struct {
-		Count   int            `json:"count"`
-		Servers []serverDetail `json:"servers"`
-	}{total, servers})
+		Count   int `json:"count"`
+		Servers any `json:"servers"`
+	}{total + len(missing), answer})
+}
+
+// missingServers returns the ids of a server_id list that name none of the
+// caller's servers, each once, in the list's order.
+func (h *Handler) missingServers(c *call, ids []string) ([]string, error) {
+	found, _, err := h.svc.FindInstances(c.r.Context(), vmplane.InstanceFilter{Scope: c.scope, IDs: ids})
+	if err != nil {
+		return nil, err
+	}
+	seen := make(map[string]bool, len(ids))
+	for _, in := range found {
+		seen[in.ID] = true
+	}
+	var missing []string
+	for _, id := range ids {
+		if id != "" && !seen[id] {
+			seen[id] = true
+			missing = append(missing, id)
+		}
+	}
+	return missing, nil
+}
+
+// serverDetailKeys are the JSON names of serverDetail's fields.
+var serverDetailKeys = func() []string {
+	t := reflect.TypeFor[serverDetail]()
+	keys := make([]string, t.NumField())
+	for i := range keys {
+		keys[i], _, _ = strings.Cut(t.Field(i).Tag.Get("json"), ",")
+	}
+	return keys
+}()
+
+// missingServer is ListServersDetails' entry for a server_id that names no
+// server: every field null but id and fault, as ECS documents. UNVERIFIED:
+// what the fault holds (ECS's 404 for an unknown server, at the time of the
+// query).
+func missingServer(id string, now time.Time) map[string]any {
+	entry := make(map[string]any, len(serverDetailKeys))
+	for _, k := range serverDetailKeys {
+		entry[k] = nil
+	}
+	entry["id"] = id
+	entry["fault"] = serverFault{Code: http.StatusNotFound, Created: now.UTC().Format(serverTimeLayout),
+		Message: fmt.Sprintf("Instance[%s] could not be found.", id)}
+	return entry
 }
 
 // filters gathers a list query's filters: each parameter the query gives
@@ -193,12 +261,21 @@ type serverCreate struct {
 
 // Limits ECS documents for create.
 const (
-	maxCreate   = 500 // servers per request (Ecs.0913)
-	maxNameLen  = 64  // runes (Ecs.0914)
-	maxNics     = 12
-	minRootDisk = 40 // GiB, the images' minimum
+	maxCreate  = 500 // servers per request (Ecs.0913)
+	maxNameLen = 64  // runes (Ecs.0914)
+	// maxCountNameLen is a name's limit when count is over 1: ECS adds a
+	// suffix such as "-0000" to each.
+	maxCountNameLen = 59
+	maxNics         = 12
+	maxCreateTags   = 10 // server_tags at create; a server may have maxTags later
+	// minRootDisk is an image's minimum system disk (GiB) when the catalog
+	// gives no min_disk for it.
+	minRootDisk = 40
 	maxRootDisk = 1024
 )
+
+// errNameTooLong is ECS's refusal of a server name over its limit.
+var errNameTooLong = &apiError{Status: http.StatusBadRequest, Code: "Ecs.0914", Message: "The length of the ECS name exceeds the maximum allowed limit."}
 
 // volumeTypes are the EVS disk types a system disk may have.
 var volumeTypes = []string{"SATA", "SAS", "SSD", "GPSSD", "co-p1", "uh-l1", "ESSD", "GPSSD2", "ESSD2"}
@@ -213,7 +290,7 @@ func (h *Handler) createServers(w http.ResponseWriter, c *call) error {
 	if req.Server == nil {
 		return invalidParam("server is required.")
 	}
-	create, err := instanceCreate(req.Server)
+	create, err := instanceCreate(req.Server, h.svc.Catalog(cloudName))
 	if err != nil {
 		return err
 	}
@@ -254,15 +331,17 @@ func (h *Handler) createServers(w http.ResponseWriter, c *call) error {
 }
 
 // instanceCreate checks a create request and turns it into the core's.
-func instanceCreate(s *serverCreate) (vmplane.InstanceCreate, error) {
+func instanceCreate(s *serverCreate, cat *vmplane.Catalog) (vmplane.InstanceCreate, error) {
 	var out vmplane.InstanceCreate
 	if err := checkServer(s); err != nil {
 		return out, err
 	}
-	disk := minRootDisk
-	if size := s.RootVolume.Size; size != nil {
-		if *size < minRootDisk || *size > maxRootDisk {
-			return out, invalidParam("root_volume.size must be from %d to %d.", minRootDisk, maxRootDisk)
+	// A size absent or 0 is the image's minimum, as ECS documents.
+	minDisk := imageMinDisk(cat, s.ImageRef)
+	disk := minDisk
+	if size := s.RootVolume.Size; size != nil && *size != 0 {
+		if *size < minDisk || *size > maxRootDisk {
+			return out, invalidParam("root_volume.size must be from %d (the image's minimum) to %d.", minDisk, maxRootDisk)
 		}
 		disk = *size
 	}
@@ -275,6 +354,8 @@ func instanceCreate(s *serverCreate) (vmplane.InstanceCreate, error) {
 		return out, invalidParam("count must be at least 1.")
 	case count > maxCreate:
 		return out, &apiError{Status: http.StatusBadRequest, Code: "Ecs.0913", Message: "The number of ECSs to be created exceeds the maximum allowed limit"}
+	case count > 1 && utf8.RuneCountInString(s.Name) > maxCountNameLen:
+		return out, errNameTooLong
 	}
 	out = vmplane.InstanceCreate{
 		SpecID: s.FlavorRef, ImageID: s.ImageRef, Zone: s.AvailabilityZone,
@@ -293,6 +374,17 @@ func instanceCreate(s *serverCreate) (vmplane.InstanceCreate, error) {
 		return out, err
 	}
 	return out, setAttrs(s, out.Attrs)
+}
+
+// imageMinDisk is the smallest system disk (GiB) the image takes: its
+// min_disk in the catalog, or minRootDisk.
+func imageMinDisk(cat *vmplane.Catalog, imageID string) int {
+	if img := cat.FindImage(imageID); img != nil {
+		if n, err := strconv.Atoi(img.Attrs["min_disk"]); err == nil && n > 0 {
+			return n
+		}
+	}
+	return minRootDisk
 }
 
 // checkServer checks a server's name, the references it must have and the
@@ -356,8 +448,8 @@ func setAttrs(s *serverCreate, attrs map[string]string) error {
 	for k, v := range s.Metadata {
 		set(attrMetaPrefix+k, v)
 	}
-	if len(s.ServerTags) > maxTags {
-		return invalidParam("A server can have at most %d tags.", maxTags)
+	if len(s.ServerTags) > maxCreateTags {
+		return invalidParam("A server can be created with at most %d tags.", maxCreateTags)
 	}
 	for _, t := range s.ServerTags {
 		if err := checkTag(t.Key, &t.Value); err != nil {
@@ -408,7 +500,7 @@ func checkName(name string) error {
 		return invalidParam("name is required.")
 	}
 	if utf8.RuneCountInString(name) > maxNameLen {
-		return &apiError{Status: http.StatusBadRequest, Code: "Ecs.0914", Message: "The length of the ECS name exceeds the maximum allowed limit."}
+		return errNameTooLong
 	}
 	for _, r := range name {
 		if !unicode.IsLetter(r) && !unicode.IsDigit(r) && r != '_' && r != '-' && r != '.' {
@@ -440,7 +532,10 @@ func isUUID(s string) bool {
 
 // deleteServers serves POST /v1/{project_id}/cloudservers/delete. A running
 // server is stopped first, as ECS does; the job has a sub-job per server.
-// delete_publicip and delete_volume have nothing to act on in vmplane.
+// Only pay-per-use (and spot) servers are deleted, as ECS documents: a
+// yearly/monthly one is unsubscribed through billing, which vmplane does not
+// serve, and refuses the whole request. delete_publicip and delete_volume
+// have nothing to act on in vmplane.
 func (h *Handler) deleteServers(w http.ResponseWriter, c *call) error {
 	var req struct {
 		Servers        []serverRef `json:"servers"`
@@ -454,7 +549,16 @@ func (h *Handler) deleteServers(w http.ResponseWriter, c *call) error {
 	if err != nil {
 		return err
 	}
-	return h.submit(w, c, vmplane.OperationRequest{Kind: vmplane.KindTerminate, Mode: vmplane.ModeStopFirst, InstanceIDs: ids})
+	servers, err := h.findServers(c, ids)
+	if err != nil {
+		return err
+	}
+	for _, in := range servers {
+		if in.Charge == vmplane.ChargePrepaid {
+			return errDeletePrepaid(in.ID)
+		}
+	}
+	return h.submit(w, c, vmplane.OperationRequest{Kind: vmplane.KindTerminate, Mode: vmplane.ModeStopFirst, InstanceIDs: ids, Batch: true})
 }
 
 // batchOption is the body of one batch action: the servers and, for stop
@@ -507,7 +611,7 @@ func (h *Handler) batchAction(w http.ResponseWriter, c *call) error {
 	if err != nil {
 		return err
 	}
-	op.InstanceIDs = ids
+	op.InstanceIDs, op.Batch = ids, true
 	return h.submit(w, c, op)
 }
 

@@ -113,3 +113,49 @@ func TestServerTagsRefusals(t *testing.T) {
 		t.Errorf("%d tags after refusals, want the 20", len(got))
 	}
 }
+
+// A tag with an empty value shows as its key alone wherever a server's
+// tags are a list of strings; others as key=value.
+func TestServerTagWithEmptyValueShowsItsKeyAlone(t *testing.T) {
+	srv := vmplanetest.NewServer(t, vmplanetest.Options{})
+	c := newClient(t, srv)
+	id := createServer(t, srv, c, "web", "s6.large.2", 1)[0]
+	if _, err := addTags(c, id, "env", "prod", "spare", ""); err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"env=prod", "spare"}
+	views := []struct {
+		name string
+		tags func() []string
+	}{
+		{"ShowServer", func() []string { return *showServer(t, c, id).Tags }},
+		{"ListServersDetails", func() []string {
+			resp, err := c.ListServersDetails(&model.ListServersDetailsRequest{ServerId: &id})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return *(*resp.Servers)[0].Tags
+		}},
+		{"ListCloudServers", func() []string {
+			resp, err := c.ListCloudServers(&model.ListCloudServersRequest{ExpectFields: &[]string{"tags"}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return *(*resp.Servers)[0].Tags
+		}},
+		{"UpdateServer", func() []string {
+			name := "web"
+			resp, err := c.UpdateServer(&model.UpdateServerRequest{ServerId: id, Body: &model.UpdateServerRequestBody{
+				Server: &model.UpdateServerOption{Name: &name}}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return resp.Server.Tags
+		}},
+	}
+	for _, v := range views {
+		if got := v.tags(); !slices.Equal(got, want) {
+			t.Errorf("%s tags = %q, want %q", v.name, got, want)
+		}
+	}
+}

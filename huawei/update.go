@@ -12,6 +12,28 @@ import (
 // characters.
 const maxDescriptionLen = 85
 
+// maxHostnameLen is ECS's limit on a host name UpdateServer sets.
+const maxHostnameLen = 64
+
+// checkHostname holds UpdateServerOption.hostname's rule: 1 to 64
+// characters, segments separated by periods, each of letters (either
+// case), digits and hyphens; no two periods or hyphens in a row, no ".-"
+// or "-.", and neither a period nor a hyphen first or last.
+func checkHostname(name string) error {
+	ok := name != "" && len(name) <= maxHostnameLen &&
+		!strings.ContainsAny(name[:1]+name[len(name)-1:], ".-")
+	for _, r := range name {
+		ok = ok && (r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '.' || r == '-')
+	}
+	for _, seq := range []string{"..", "--", ".-", "-."} {
+		ok = ok && !strings.Contains(name, seq)
+	}
+	if !ok {
+		return invalidParam("Invalid hostname [%s]: 1 to %d letters, digits, hyphens and periods, without two periods or hyphens in a row and not starting or ending with either.", name, maxHostnameLen)
+	}
+	return nil
+}
+
 type updateRequest struct {
 	Server *struct {
 		Name        *string `json:"name"`
@@ -90,8 +112,8 @@ func (h *Handler) updateServer(w http.ResponseWriter, c *call) error {
 		u.Attrs[attrDescription] = *d
 	}
 	if n := s.Hostname; n != nil {
-		if *n == "" || *n != hostname(*n) {
-			return invalidParam("Invalid hostname [%s]: lower-case letters, digits and hyphens.", *n)
+		if err := checkHostname(*n); err != nil {
+			return err
 		}
 		u.Attrs[attrHostname] = *n
 	}
@@ -122,14 +144,11 @@ func (h *Handler) updateServer(w http.ResponseWriter, c *call) error {
 	}{out})
 }
 
-// maxRename is how many servers one BatchUpdateServersName may name.
-const maxRename = 100
-
 // batchRename serves PUT /v1/{project_id}/cloudservers/server-name
-// (BatchUpdateServersName): one name for up to 100 servers, all of them or
-// none, answered at once with the servers; ECS adds no suffix. A dry run
-// checks and answers the same without renaming (UNVERIFIED: ECS documents
-// that it answers normally).
+// (BatchUpdateServersName): one name for up to maxBatch (1000) servers, all
+// of them or none, answered at once with the servers; ECS adds no suffix. A
+// dry run checks and answers the same without renaming (UNVERIFIED: ECS
+// documents that it answers normally).
 func (h *Handler) batchRename(w http.ResponseWriter, c *call) error {
 	var req struct {
 		Name    string      `json:"name"`
@@ -141,9 +160,6 @@ func (h *Handler) batchRename(w http.ResponseWriter, c *call) error {
 	}
 	if err := checkName(req.Name); err != nil {
 		return err
-	}
-	if len(req.Servers) > maxRename {
-		return errTooMany
 	}
 	ids, err := serverIDs(req.Servers)
 	if err != nil {

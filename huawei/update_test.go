@@ -55,3 +55,49 @@ func TestUpdateServerWithSDK(t *testing.T) {
 		t.Fatalf("a refused update renamed the server to %q", d.Name)
 	}
 }
+
+// UpdateServer takes a host name by the SDK's rule: 1 to 64 letters of
+// either case, digits, hyphens and periods, in period-separated segments.
+func TestUpdateServerHostnameRule(t *testing.T) {
+	srv := vmplanetest.NewServer(t, vmplanetest.Options{})
+	c := newClient(t, srv)
+	id := createServer(t, srv, c, "web", "s6.large.2", 1)[0]
+	tests := []struct {
+		hostname string
+		ok       bool
+	}{
+		{"web-two", true},
+		{"Web-2", true},
+		{"web.example.COM", true},
+		{"a", true},
+		{strings.Repeat("h", 64), true},
+		{"", false},
+		{strings.Repeat("h", 65), false},
+		{"web_2", false},
+		{"web 2", false},
+		{"wéb", false},
+		{"-web", false},
+		{"web-", false},
+		{".web", false},
+		{"web.", false},
+		{"we--b", false},
+		{"we..b", false},
+		{"we.-b", false},
+		{"we-.b", false},
+	}
+	for _, tt := range tests {
+		name := tt.hostname
+		_, err := c.UpdateServer(&model.UpdateServerRequest{ServerId: id, Body: &model.UpdateServerRequestBody{
+			Server: &model.UpdateServerOption{Hostname: &name}}})
+		switch {
+		case tt.ok && err != nil:
+			t.Errorf("hostname %q refused: %v", name, err)
+		case tt.ok:
+			if got := showServer(t, c, id).OSEXTSRVATTRhostname; got != name {
+				t.Errorf("hostname %q set, ShowServer shows %q", name, got)
+			}
+		default:
+			wantAPIError(t, err, 400, "Ecs.0005")
+		}
+	}
+}

@@ -24,6 +24,10 @@ import (
 
 const recordVersion = 1
 
+// operationVersion is an operation record's version: 2 adds Batch at the
+// end; a version 1 record, written before, reads as no batch.
+const operationVersion = 2
+
 var errCorruptRecord = errors.New("sqlite: corrupt record")
 
 func appendInstance(b []byte, in *vmplane.Instance) []byte {
@@ -215,7 +219,7 @@ func decodeInstance(b []byte, in *vmplane.Instance, intern *interner) error {
 }
 
 func appendOperation(b []byte, op *vmplane.Operation) []byte {
-	b = append(b, recordVersion)
+	b = append(b, operationVersion)
 	for _, s := range []string{op.ID, op.JobID, op.Cloud, op.Account, op.InstanceID, string(op.Kind), string(op.Mode),
 		op.SpecID, op.FromSpecID, string(op.State), string(op.FailTo), op.ErrorCode, op.ErrorMessage} {
 		b = appendString(b, s)
@@ -237,14 +241,15 @@ func appendOperation(b []byte, op *vmplane.Operation) []byte {
 			b = binary.AppendVarint(appendString(appendString(b, e.Code), e.Message), int64(e.Status))
 		}
 	}
-	return b
+	return appendBool(b, op.Batch)
 }
 
 // decodeOperation reads a record into op.
 func decodeOperation(b []byte, op *vmplane.Operation, intern *interner) error {
 	intern.next()
 	r := &recordReader{b: b, interner: intern}
-	if r.byte() != recordVersion {
+	version := r.byte()
+	if version != 1 && version != operationVersion {
 		return errCorruptRecord
 	}
 	op.ID, op.JobID, op.Cloud, op.Account, op.InstanceID = r.string(), r.string(), r.shared(), r.shared(), r.string()
@@ -267,6 +272,9 @@ func decodeOperation(b []byte, op *vmplane.Operation, intern *interner) error {
 		if r.bool() {
 			op.Fault.Error = &vmplane.WireError{Code: r.shared(), Message: r.string(), Status: r.int()}
 		}
+	}
+	if version >= 2 {
+		op.Batch = r.bool()
 	}
 	if r.err == nil && len(r.b) != 0 {
 		return errCorruptRecord

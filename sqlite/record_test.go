@@ -89,7 +89,7 @@ func fullOperation() vmplane.Operation {
 	at := time.Date(2025, 6, 11, 8, 0, 14, 5, time.UTC)
 	return vmplane.Operation{
 		ID: "op-7", Seq: 7, JobID: "job-6", Cloud: "huawei", Account: "team-b", InstanceID: "srv-1", Kind: vmplane.KindResize,
-		Mode: vmplane.ModeStopFirst, Hard: true, SpecID: "s6.large.2", FromSpecID: "s6.small.1",
+		Mode: vmplane.ModeStopFirst, Hard: true, Batch: true, SpecID: "s6.large.2", FromSpecID: "s6.small.1",
 		Steps: []vmplane.Step{{Action: vmplane.ActionPowerOff, Then: vmplane.PowerStopped}, {Action: vmplane.ActionApplySpec, Then: vmplane.PowerStopped},
 			{Action: vmplane.ActionPowerOn, Then: vmplane.PowerRunning}},
 		Step: 1, State: vmplane.OpFailed, FailTo: vmplane.PowerFailed, CreatedAt: at, StepStartedAt: at.Add(time.Second),
@@ -119,6 +119,23 @@ func TestOperationRecordRoundTrips(t *testing.T) {
 		if err := decodeOperation(b[:n], &got, newInterner()); err == nil {
 			t.Errorf("a record cut to %d of %d bytes was accepted", n, len(b))
 		}
+	}
+}
+
+// An operation recorded before Batch was (version 1, without its byte)
+// reads as it was, not a batch.
+func TestOperationRecordOfVersion1ReadsAsNoBatch(t *testing.T) {
+	op := fullOperation()
+	op.Batch = false
+	v1 := appendOperation(nil, &op)
+	v1 = v1[:len(v1)-1]
+	v1[0] = 1
+	var got vmplane.Operation
+	if err := decodeOperation(v1, &got, newInterner()); err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(got, op) {
+		t.Errorf("got  %+v\nwant %+v", got, op)
 	}
 }
 

@@ -61,7 +61,7 @@ func instance(id string, seq int64) vmplane.Instance {
 func operation(id, instanceID string, seq int64) vmplane.Operation {
 	return vmplane.Operation{
 		ID: id, Seq: seq, JobID: "job-" + id, Cloud: "c", Account: "a", InstanceID: instanceID, Kind: vmplane.KindResize,
-		Mode: vmplane.ModeStopFirst, Hard: true, SpecID: "s2", FromSpecID: "s",
+		Mode: vmplane.ModeStopFirst, Hard: true, Batch: true, SpecID: "s2", FromSpecID: "s",
 		Steps: []vmplane.Step{{Action: vmplane.ActionPowerOff, Then: vmplane.PowerStopped}, {Action: vmplane.ActionApplySpec, Then: vmplane.PowerStopped}},
 		Step:  1, State: vmplane.OpRunning, FailTo: vmplane.PowerFailed, CreatedAt: t0, StepStartedAt: t0.Add(time.Second),
 		DueAt: t0.Add(5 * time.Second), Fault: &vmplane.Fault{Rule: "fault-1", Effect: vmplane.FaultDelay, Duration: time.Minute},
