@@ -594,6 +594,12 @@ func (c *call) createImage(attrs map[string]string) (*vmplane.Image, error) {
 		if img == nil {
 			return nil, noProduct()
 		}
+		// Product codes create XEN and RHV servers only; a KVM image is
+		// created from its serverImageNo, and NCP answers its product code
+		// as a server product it cannot find.
+		if img.Attrs["hypervisor"] == "KVM" {
+			return nil, badRequest(codeServerProduct, msgNoServerProduct)
+		}
 		return img, nil
 	}
 	// NCP's own wording, serverSpecCode and all.
