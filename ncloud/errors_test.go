@@ -105,6 +105,15 @@ func TestSDKRefusals(t *testing.T) {
 		{"create from a KVM image's product code with a KVM product", "createServerInstances",
 			&CreateServerInstancesRequest{VpcNo: str("10375"), SubnetNo: str("30136"), NetworkInterfaceList: nics,
 				ServerImageProductCode: str("SW.VSVR.OS.LNX64.UBNTU.SVR24.G003"), ServerProductCode: str("SVR.VSVR.CPU.C002.M004.G003")}, "1401"},
+		{"create with an unknown spec", "createServerInstances",
+			&CreateServerInstancesRequest{VpcNo: str("10375"), SubnetNo: str("30136"), NetworkInterfaceList: nics, ServerImageNo: str("104630229"),
+				ServerSpecCode: str("ci3-g9")}, "10712"},
+		{"create with an unknown product", "createServerInstances",
+			&CreateServerInstancesRequest{VpcNo: str("10375"), SubnetNo: str("30136"), NetworkInterfaceList: nics,
+				ServerImageProductCode: str("SW.VSVR.OS.LNX64.ROCKY.0810.B050"), ServerProductCode: str("SVR.VSVR.CPU.C003.M004.NET.SSD.B050.G002")}, "10712"},
+		{"create KVM with a XEN spec", "createServerInstances",
+			&CreateServerInstancesRequest{VpcNo: str("10375"), SubnetNo: str("30136"), NetworkInterfaceList: nics, ServerImageNo: str("104630229"),
+				ServerSpecCode: str("c2-g2-s50")}, "1401"},
 		{"create KVM with a XEN product", "createServerInstances",
 			&CreateServerInstancesRequest{VpcNo: str("10375"), SubnetNo: str("30136"), NetworkInterfaceList: nics, ServerImageNo: str("104630229"),
 				ServerProductCode: str("SVR.VSVR.HICPU.C002.M004.NET.SSD.B050.G002")}, "1401"},
@@ -140,6 +149,30 @@ func TestSDKRefusals(t *testing.T) {
 	}
 	if got := c.servers(t, "getServerInstanceDetail", &ServerInstanceDetailRequest{ServerInstanceNo: &foreign}); len(got) != 0 {
 		t.Errorf("another account's server is visible")
+	}
+}
+
+// TestSDKClassicRefusals is TestSDKRefusals for the Classic API.
+func TestSDKClassicRefusals(t *testing.T) {
+	srv := vmplanetest.NewServer(t, vmplanetest.Options{})
+	c := newSDK(srv, "/server/v2")
+	image := str("SPSW0LINUX000139")
+	for _, tt := range []struct {
+		name   string
+		action string
+		req    any
+		want   string
+	}{
+		{"create from an unknown image", "createServerInstances", &ClassicCreateRequest{ServerImageProductCode: str("SPSW0LINUX999999")}, "10712"},
+		{"create with an unknown product", "createServerInstances",
+			&ClassicCreateRequest{ServerImageProductCode: image, ServerProductCode: str("SPSVRSSD99999999")}, "10712"},
+		{"create without an image", "createServerInstances", &ClassicCreateRequest{ServerProductCode: str("SPSVRSSD00000003")}, "900"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := returnCode(t, c.call(tt.action, tt.req, &classicResponse{})); got != tt.want {
+				t.Errorf("returnCode %s, want %s", got, tt.want)
+			}
+		})
 	}
 }
 

@@ -624,6 +624,11 @@ func (c *call) createSpec(img *vmplane.Image, zone *vmplane.Zone) (*vmplane.Spec
 	default:
 		spec = smallestSpec(c.cat, img, zone.ID)
 	}
+	// A code NCP does not know is "not found product"; one it knows that
+	// the image cannot use is "not found server product".
+	if spec == nil && (specCode != "" || product != "") {
+		return nil, noProduct()
+	}
 	if spec == nil || !fits(spec, img) {
 		return nil, badRequest(codeServerProduct, msgNoHypervisor)
 	}
