@@ -53,6 +53,9 @@ const (
 	// NCP's message for a server or an image busy with an image; used for
 	// an image still being made (UNVERIFIED for that case).
 	msgImageBusy = "Operation is currently unavailable since (other) user is either operating server or creating server image. Please try again later."
+	// NCP's VPC answer to terminating a server with an operation in
+	// progress; "NCLOD" is NCP's spelling.
+	msgNotControllable = "The server cannot be controlled by the NCLOD API."
 )
 
 // The objects around servers (login keys, ACGs, public IPs, init scripts,
@@ -87,8 +90,24 @@ const (
 	codeQuota         = "10102"
 	codeImageServer   = "25008"
 	codeImageBusy     = "25018"
+	codeNotControl    = "1100031"
 	codeTemporary     = "1000"
 )
+
+// operationError is a refused start, stop, reboot or terminate where NCP's
+// code depends on the action and not only on the refusal: VPC answers a
+// terminate of one busy server 1100031 where other calls answer 25041.
+// Classic keeps 25041 for it.
+func (c *call) operationError(kind vmplane.Kind, err error) error {
+	e, ok := vmplane.AsError(err)
+	if !ok || kind != vmplane.KindTerminate || (e.Batch != nil && e.Batch.Total > 1) {
+		return err
+	}
+	if e.Code == vmplane.EBUSY && !c.api.classic {
+		return badRequest(codeNotControl, msgNotControllable)
+	}
+	return err
+}
 
 func missingParam(name string) *apiError {
 	return badRequest(codeRequired, "Required field is not specified. location : "+name+".")

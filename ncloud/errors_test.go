@@ -32,6 +32,7 @@ func TestSDKRefusals(t *testing.T) {
 	stopped := seed(vmplane.InstanceSeed{Power: vmplane.PowerStopped})
 	protected := seed(vmplane.InstanceSeed{Power: vmplane.PowerStopped, Protected: true})
 	stopping := seed(vmplane.InstanceSeed{Operation: &vmplane.SeedOperation{Kind: vmplane.KindStop}})
+	starting := seed(vmplane.InstanceSeed{Power: vmplane.PowerStopped, Operation: &vmplane.SeedOperation{Kind: vmplane.KindStart}})
 	singapore := seed(vmplane.InstanceSeed{SpecID: "s2-g3", Zone: "SGN-4"})
 	xen := seed(vmplane.InstanceSeed{SpecID: "c2-g2-s50", Power: vmplane.PowerStopped})
 
@@ -76,6 +77,10 @@ func TestSDKRefusals(t *testing.T) {
 		{"stop a known and an unknown server", "stopServerInstances", list(running, "29999999"), "24120"},
 		{"terminate a running server", "terminateServerInstances", list(running), "25022"},
 		{"terminate a protected server", "terminateServerInstances", list(protected), "25047"},
+		{"terminate a stopping server", "terminateServerInstances", list(stopping), "1100031"},
+		{"terminate a starting server", "terminateServerInstances", list(starting), "1100031"},
+		{"start a starting server", "startServerInstances", list(starting), "25041"},
+		{"terminate a stopped and a starting server", "terminateServerInstances", list(stopped, starting), "22001"},
 		{"change a running server", "changeServerInstanceSpec", change(running, "ci4-g3"), "25041"},
 		{"change to the same spec", "changeServerInstanceSpec", change(stopped, "ci2-g3"), "10503"},
 		{"change to an unknown spec", "changeServerInstanceSpec", change(stopped, "ci3-g9"), "10712"},
@@ -139,7 +144,8 @@ func TestSDKRefusals(t *testing.T) {
 	}
 
 	// Nothing refused changed anything.
-	for id, want := range map[string]string{running: "RUN/NULL/running", stopped: "NSTOP/NULL/stopped", protected: "NSTOP/NULL/stopped", stopping: "RUN/SHTDN/shutting down"} {
+	for id, want := range map[string]string{running: "RUN/NULL/running", stopped: "NSTOP/NULL/stopped", protected: "NSTOP/NULL/stopped",
+		stopping: "RUN/SHTDN/shutting down", starting: "NSTOP/START/booting"} {
 		if got := state(c.detail(t, id)); got != want {
 			t.Errorf("%s: %s after the refusals, want %s", id, got, want)
 		}
@@ -157,6 +163,13 @@ func TestSDKClassicRefusals(t *testing.T) {
 	srv := vmplanetest.NewServer(t, vmplanetest.Options{})
 	c := newSDK(srv, "/server/v2")
 	image := str("SPSW0LINUX000139")
+	ins, err := srv.Service.SeedInstances(context.Background(), []vmplane.InstanceSeed{
+		{Cloud: "ncloud-classic", SpecID: "SPSVRSSD00000003", Operation: &vmplane.SeedOperation{Kind: vmplane.KindStop}},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	stopping := &ClassicInstancesRequest{ServerInstanceNoList: []*string{&ins[0].ID}}
 	for _, tt := range []struct {
 		name   string
 		action string
@@ -167,6 +180,7 @@ func TestSDKClassicRefusals(t *testing.T) {
 		{"create with an unknown product", "createServerInstances",
 			&ClassicCreateRequest{ServerImageProductCode: image, ServerProductCode: str("SPSVRSSD99999999")}, "10712"},
 		{"create without an image", "createServerInstances", &ClassicCreateRequest{ServerProductCode: str("SPSVRSSD00000003")}, "900"},
+		{"terminate a stopping server", "terminateServerInstances", stopping, "25041"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			if got := returnCode(t, c.call(tt.action, tt.req, &classicResponse{})); got != tt.want {

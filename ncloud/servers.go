@@ -325,7 +325,7 @@ func operation(kind vmplane.Kind) action {
 		}
 		job, err := c.svc.Submit(c.ctx, vmplane.OperationRequest{Scope: c.scope, Kind: kind, Mode: vmplane.ModeStrict, InstanceIDs: ids})
 		if err != nil {
-			return result{}, err
+			return result{}, c.operationError(kind, err)
 		}
 		return c.serverList(refs(job.Instances), len(job.Instances)), nil
 	}
