@@ -56,6 +56,8 @@ const (
 	// NCP's VPC answer to terminating a server with an operation in
 	// progress; "NCLOD" is NCP's spelling.
 	msgNotControllable = "The server cannot be controlled by the NCLOD API."
+	// NCP's Classic answer to terminating a server it does not know.
+	msgNoContract = "Not found contract information. Please check your input parameter."
 )
 
 // The objects around servers (login keys, ACGs, public IPs, init scripts,
@@ -91,19 +93,34 @@ const (
 	codeImageServer   = "25008"
 	codeImageBusy     = "25018"
 	codeNotControl    = "1100031"
+	codeNoContract    = "10713"
 	codeTemporary     = "1000"
 )
 
 // operationError is a refused start, stop, reboot or terminate where NCP's
-// code depends on the action and not only on the refusal: VPC answers a
-// terminate of one busy server 1100031 where other calls answer 25041.
-// Classic keeps 25041 for it.
+// code depends on the action and not only on the refusal. A terminate: VPC
+// answers one busy server 1100031 where other calls answer 25041 (Classic
+// keeps 25041); Classic answers a number that names no server 10713 where
+// other calls answer 24120 or 24109 (UNVERIFIED for a malformed number:
+// NCP's Classic answers 10713 to deleting public IPs "aaaa" and "bbb").
 func (c *call) operationError(kind vmplane.Kind, err error) error {
 	e, ok := vmplane.AsError(err)
-	if !ok || kind != vmplane.KindTerminate || (e.Batch != nil && e.Batch.Total > 1) {
+	if !ok || kind != vmplane.KindTerminate {
 		return err
 	}
-	if e.Code == vmplane.EBUSY && !c.api.classic {
+	if c.api.classic {
+		failed := []*vmplane.Error{e}
+		if e.Batch != nil {
+			failed = e.Batch.Failed
+		}
+		for _, f := range failed {
+			if f.Code == vmplane.ENOTFOUND && f.Subject == "instance" {
+				return badRequest(codeNoContract, msgNoContract)
+			}
+		}
+		return err
+	}
+	if e.Code == vmplane.EBUSY && e.Batch == nil {
 		return badRequest(codeNotControl, msgNotControllable)
 	}
 	return err

@@ -165,11 +165,19 @@ func TestSDKClassicRefusals(t *testing.T) {
 	image := str("SPSW0LINUX000139")
 	ins, err := srv.Service.SeedInstances(context.Background(), []vmplane.InstanceSeed{
 		{Cloud: "ncloud-classic", SpecID: "SPSVRSSD00000003", Operation: &vmplane.SeedOperation{Kind: vmplane.KindStop}},
+		{Cloud: "ncloud-classic", SpecID: "SPSVRSSD00000003", Power: vmplane.PowerStopped},
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	stopping := &ClassicInstancesRequest{ServerInstanceNoList: []*string{&ins[0].ID}}
+	numbers := func(ids ...string) *ClassicInstancesRequest {
+		r := &ClassicInstancesRequest{}
+		for _, id := range ids {
+			r.ServerInstanceNoList = append(r.ServerInstanceNoList, str(id))
+		}
+		return r
+	}
+	stopping := numbers(ins[0].ID)
 	for _, tt := range []struct {
 		name   string
 		action string
@@ -181,6 +189,10 @@ func TestSDKClassicRefusals(t *testing.T) {
 			&ClassicCreateRequest{ServerImageProductCode: image, ServerProductCode: str("SPSVRSSD99999999")}, "10712"},
 		{"create without an image", "createServerInstances", &ClassicCreateRequest{ServerProductCode: str("SPSVRSSD00000003")}, "900"},
 		{"terminate a stopping server", "terminateServerInstances", stopping, "25041"},
+		{"terminate an unknown server", "terminateServerInstances", numbers("29999999"), "10713"},
+		{"terminate a malformed number", "terminateServerInstances", numbers("web-1"), "10713"},
+		{"terminate a known and an unknown server", "terminateServerInstances", numbers(ins[1].ID, "29999999"), "10713"},
+		{"stop an unknown server", "stopServerInstances", numbers("29999999"), "24120"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			if got := returnCode(t, c.call(tt.action, tt.req, &classicResponse{})); got != tt.want {
