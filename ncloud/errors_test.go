@@ -178,6 +178,20 @@ func TestSDKClassicRefusals(t *testing.T) {
 		return r
 	}
 	stopping := numbers(ins[0].ID)
+	if err := c.call("createLoginKey", &CreateLoginKeyRequest{KeyName: str("taken")}, &classicResponse{}); err != nil {
+		t.Fatal(err)
+	}
+	var ip classicResponse
+	if err := c.call("createPublicIpInstance", &ClassicCreatePublicIpRequest{ServerInstanceNo: &ins[1].ID}, &ip); err != nil {
+		t.Fatal(err)
+	}
+	ips := func(nos ...string) *ClassicPublicIpListRequest {
+		r := &ClassicPublicIpListRequest{}
+		for _, no := range nos {
+			r.PublicIpInstanceNoList = append(r.PublicIpInstanceNoList, str(no))
+		}
+		return r
+	}
 	for _, tt := range []struct {
 		name   string
 		action string
@@ -193,6 +207,11 @@ func TestSDKClassicRefusals(t *testing.T) {
 		{"terminate a malformed number", "terminateServerInstances", numbers("web-1"), "10713"},
 		{"terminate a known and an unknown server", "terminateServerInstances", numbers(ins[1].ID, "29999999"), "10713"},
 		{"stop an unknown server", "stopServerInstances", numbers("29999999"), "24120"},
+		{"create a login key of a name in use", "createLoginKey", &CreateLoginKeyRequest{KeyName: str("taken")}, "10405"},
+		{"delete an unknown login key", "deleteLoginKey", &CreateLoginKeyRequest{KeyName: str("no-such-key")}, "10406"},
+		{"delete an unknown public IP", "deletePublicIpInstances", ips("29999999"), "10713"},
+		{"delete malformed public IP numbers", "deletePublicIpInstances", ips("aaaa", "bbb"), "10713"},
+		{"delete an associated public IP", "deletePublicIpInstances", ips(*ip.PublicIpInstanceList[0].PublicIpInstanceNo), "24073"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			if got := returnCode(t, c.call(tt.action, tt.req, &classicResponse{})); got != tt.want {
