@@ -335,7 +335,8 @@ func TestSDKClassicLifecycle(t *testing.T) {
 		InstanceTagList: []*ClassicTagParameter{{TagKey: str("env"), TagValue: str("dev")}}})
 	id := *created.ServerInstanceNo
 	if classicState(created) != "INIT/NULL" || *created.Zone.ZoneCode != "KR-2" || *created.Region.RegionNo != "1" ||
-		len(created.InstanceTagList) != 1 || *created.InstanceTagList[0].TagValue != "dev" || !*created.AccessControlGroupList[0].IsDefaultGroup {
+		len(created.InstanceTagList) != 1 || *created.InstanceTagList[0].TagValue != "dev" || *created.AccessControlGroupList[0].AccessControlGroupName != "ncloud-default-acg" ||
+		created.AccessControlGroupList[0].IsDefaultGroup != nil {
 		t.Fatalf("created: %s %+v", classicState(created), created)
 	}
 	srv.Advance(8 * time.Second)
