@@ -71,7 +71,7 @@ type Instance struct {
 	Protected    bool  `json:"protected,omitempty"`
 
 	CreatedAt  time.Time `json:"createdAt"`
-	LaunchedAt time.Time `json:"launchedAt,omitzero"` // last completed power-on: the start of uptime
+	LaunchedAt time.Time `json:"launchedAt,omitzero"` // last completed power-on or reboot: the start of uptime
 	UpdatedAt  time.Time `json:"updatedAt"`
 
 	// Op is the operation in flight, nil when the instance is idle.

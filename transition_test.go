@@ -116,6 +116,28 @@ func TestEveryIllegalTransitionIsRefused(t *testing.T) {
 	}
 }
 
+// A reboot restarts the machine, so the start of its uptime moves when
+// the reboot completes, as after a power-on; a stop leaves it.
+func TestRebootMovesLaunchTime(t *testing.T) {
+	h := newHarness(t, harnessOptions{})
+	in := h.seed(vmplane.PowerRunning)
+	h.advance(10 * time.Second)
+	h.mustSubmit(vmplane.KindReboot, vmplane.ModeStrict, "", in.ID)
+	if got := h.get(in.ID); !got.LaunchedAt.Equal(in.LaunchedAt) {
+		t.Fatalf("rebooting: launched %s, want %s until the reboot completes", got.LaunchedAt, in.LaunchedAt)
+	}
+	h.advance(3 * time.Second)
+	rebooted := epoch.Add(13 * time.Second)
+	if got := h.get(in.ID); got.Power != vmplane.PowerRunning || got.Op != nil || !got.LaunchedAt.Equal(rebooted) {
+		t.Fatalf("rebooted: %s op %v launched %s, want %s", got.Power, got.Op, got.LaunchedAt, rebooted)
+	}
+	h.mustSubmit(vmplane.KindStop, vmplane.ModeStrict, "", in.ID)
+	h.advance(3 * time.Second)
+	if got := h.get(in.ID); got.Power != vmplane.PowerStopped || !got.LaunchedAt.Equal(rebooted) {
+		t.Fatalf("stopped: %s launched %s, want %s", got.Power, got.LaunchedAt, rebooted)
+	}
+}
+
 func TestCreateWalksProvisionThenBoot(t *testing.T) {
 	h := newHarness(t, harnessOptions{})
 	job, err := h.svc.CreateInstances(t.Context(), vmplane.InstanceCreate{Scope: defaultScope, Names: []string{"a", "b"}, SpecID: "small"})

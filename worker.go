@@ -327,7 +327,8 @@ func (s *Service) finishStep(ctx context.Context, key string, step int, stepErr 
 			if spec.DiskType != "" {
 				n.DiskType = spec.DiskType
 			}
-		case ActionPowerOn:
+		case ActionPowerOn, ActionReboot:
+			// A reboot restarts the machine: its uptime starts again.
 			n.LaunchedAt = at
 		}
 		op.Step++

@@ -32,6 +32,7 @@ func TestSDKRefusals(t *testing.T) {
 	stopped := seed(vmplane.InstanceSeed{Power: vmplane.PowerStopped})
 	protected := seed(vmplane.InstanceSeed{Power: vmplane.PowerStopped, Protected: true})
 	stopping := seed(vmplane.InstanceSeed{Operation: &vmplane.SeedOperation{Kind: vmplane.KindStop}})
+	starting := seed(vmplane.InstanceSeed{Power: vmplane.PowerStopped, Operation: &vmplane.SeedOperation{Kind: vmplane.KindStart}})
 	singapore := seed(vmplane.InstanceSeed{SpecID: "s2-g3", Zone: "SGN-4"})
 	xen := seed(vmplane.InstanceSeed{SpecID: "c2-g2-s50", Power: vmplane.PowerStopped})
 
@@ -76,6 +77,10 @@ func TestSDKRefusals(t *testing.T) {
 		{"stop a known and an unknown server", "stopServerInstances", list(running, "29999999"), "24120"},
 		{"terminate a running server", "terminateServerInstances", list(running), "25022"},
 		{"terminate a protected server", "terminateServerInstances", list(protected), "25047"},
+		{"terminate a stopping server", "terminateServerInstances", list(stopping), "1100031"},
+		{"terminate a starting server", "terminateServerInstances", list(starting), "1100031"},
+		{"start a starting server", "startServerInstances", list(starting), "25041"},
+		{"terminate a stopped and a starting server", "terminateServerInstances", list(stopped, starting), "22001"},
 		{"change a running server", "changeServerInstanceSpec", change(running, "ci4-g3"), "25041"},
 		{"change to the same spec", "changeServerInstanceSpec", change(stopped, "ci2-g3"), "10503"},
 		{"change to an unknown spec", "changeServerInstanceSpec", change(stopped, "ci3-g9"), "10712"},
@@ -99,6 +104,21 @@ func TestSDKRefusals(t *testing.T) {
 			&CreateServerInstancesRequest{VpcNo: str("10375"), SubnetNo: str("30136"), ServerImageNo: str("104630229")}, "900"},
 		{"create from an unknown image", "createServerInstances",
 			&CreateServerInstancesRequest{VpcNo: str("10375"), SubnetNo: str("30136"), NetworkInterfaceList: nics, ServerImageNo: str("1")}, "10712"},
+		{"create from a KVM image's product code", "createServerInstances",
+			&CreateServerInstancesRequest{VpcNo: str("10375"), SubnetNo: str("30136"), NetworkInterfaceList: nics,
+				ServerImageProductCode: str("SW.VSVR.OS.LNX64.UBNTU.SVR24.G003")}, "1401"},
+		{"create from a KVM image's product code with a KVM product", "createServerInstances",
+			&CreateServerInstancesRequest{VpcNo: str("10375"), SubnetNo: str("30136"), NetworkInterfaceList: nics,
+				ServerImageProductCode: str("SW.VSVR.OS.LNX64.UBNTU.SVR24.G003"), ServerProductCode: str("SVR.VSVR.CPU.C002.M004.G003")}, "1401"},
+		{"create with an unknown spec", "createServerInstances",
+			&CreateServerInstancesRequest{VpcNo: str("10375"), SubnetNo: str("30136"), NetworkInterfaceList: nics, ServerImageNo: str("104630229"),
+				ServerSpecCode: str("ci3-g9")}, "10712"},
+		{"create with an unknown product", "createServerInstances",
+			&CreateServerInstancesRequest{VpcNo: str("10375"), SubnetNo: str("30136"), NetworkInterfaceList: nics,
+				ServerImageProductCode: str("SW.VSVR.OS.LNX64.ROCKY.0810.B050"), ServerProductCode: str("SVR.VSVR.CPU.C003.M004.NET.SSD.B050.G002")}, "10712"},
+		{"create KVM with a XEN spec", "createServerInstances",
+			&CreateServerInstancesRequest{VpcNo: str("10375"), SubnetNo: str("30136"), NetworkInterfaceList: nics, ServerImageNo: str("104630229"),
+				ServerSpecCode: str("c2-g2-s50")}, "1401"},
 		{"create KVM with a XEN product", "createServerInstances",
 			&CreateServerInstancesRequest{VpcNo: str("10375"), SubnetNo: str("30136"), NetworkInterfaceList: nics, ServerImageNo: str("104630229"),
 				ServerProductCode: str("SVR.VSVR.HICPU.C002.M004.NET.SSD.B050.G002")}, "1401"},
@@ -124,7 +144,8 @@ func TestSDKRefusals(t *testing.T) {
 	}
 
 	// Nothing refused changed anything.
-	for id, want := range map[string]string{running: "RUN/NULL/running", stopped: "NSTOP/NULL/stopped", protected: "NSTOP/NULL/stopped", stopping: "RUN/SHTDN/shutting down"} {
+	for id, want := range map[string]string{running: "RUN/NULL/running", stopped: "NSTOP/NULL/stopped", protected: "NSTOP/NULL/stopped",
+		stopping: "RUN/SHTDN/shutting down", starting: "NSTOP/START/booting"} {
 		if got := state(c.detail(t, id)); got != want {
 			t.Errorf("%s: %s after the refusals, want %s", id, got, want)
 		}
@@ -134,6 +155,69 @@ func TestSDKRefusals(t *testing.T) {
 	}
 	if got := c.servers(t, "getServerInstanceDetail", &ServerInstanceDetailRequest{ServerInstanceNo: &foreign}); len(got) != 0 {
 		t.Errorf("another account's server is visible")
+	}
+}
+
+// TestSDKClassicRefusals is TestSDKRefusals for the Classic API.
+func TestSDKClassicRefusals(t *testing.T) {
+	srv := vmplanetest.NewServer(t, vmplanetest.Options{})
+	c := newSDK(srv, "/server/v2")
+	image := str("SPSW0LINUX000139")
+	ins, err := srv.Service.SeedInstances(context.Background(), []vmplane.InstanceSeed{
+		{Cloud: "ncloud-classic", SpecID: "SPSVRSSD00000003", Operation: &vmplane.SeedOperation{Kind: vmplane.KindStop}},
+		{Cloud: "ncloud-classic", SpecID: "SPSVRSSD00000003", Power: vmplane.PowerStopped},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	numbers := func(ids ...string) *ClassicInstancesRequest {
+		r := &ClassicInstancesRequest{}
+		for _, id := range ids {
+			r.ServerInstanceNoList = append(r.ServerInstanceNoList, str(id))
+		}
+		return r
+	}
+	stopping := numbers(ins[0].ID)
+	if err := c.call("createLoginKey", &CreateLoginKeyRequest{KeyName: str("taken")}, &classicResponse{}); err != nil {
+		t.Fatal(err)
+	}
+	var ip classicResponse
+	if err := c.call("createPublicIpInstance", &ClassicCreatePublicIpRequest{ServerInstanceNo: &ins[1].ID}, &ip); err != nil {
+		t.Fatal(err)
+	}
+	ips := func(nos ...string) *ClassicPublicIpListRequest {
+		r := &ClassicPublicIpListRequest{}
+		for _, no := range nos {
+			r.PublicIpInstanceNoList = append(r.PublicIpInstanceNoList, str(no))
+		}
+		return r
+	}
+	for _, tt := range []struct {
+		name   string
+		action string
+		req    any
+		want   string
+	}{
+		{"create from an unknown image", "createServerInstances", &ClassicCreateRequest{ServerImageProductCode: str("SPSW0LINUX999999")}, "10712"},
+		{"create with an unknown product", "createServerInstances",
+			&ClassicCreateRequest{ServerImageProductCode: image, ServerProductCode: str("SPSVRSSD99999999")}, "10712"},
+		{"create without an image", "createServerInstances", &ClassicCreateRequest{ServerProductCode: str("SPSVRSSD00000003")}, "900"},
+		{"terminate a stopping server", "terminateServerInstances", stopping, "25041"},
+		{"terminate an unknown server", "terminateServerInstances", numbers("29999999"), "10713"},
+		{"terminate a malformed number", "terminateServerInstances", numbers("web-1"), "10713"},
+		{"terminate a known and an unknown server", "terminateServerInstances", numbers(ins[1].ID, "29999999"), "10713"},
+		{"stop an unknown server", "stopServerInstances", numbers("29999999"), "24120"},
+		{"create a login key of a name in use", "createLoginKey", &CreateLoginKeyRequest{KeyName: str("taken")}, "10405"},
+		{"delete an unknown login key", "deleteLoginKey", &CreateLoginKeyRequest{KeyName: str("no-such-key")}, "10406"},
+		{"delete an unknown public IP", "deletePublicIpInstances", ips("29999999"), "10713"},
+		{"delete malformed public IP numbers", "deletePublicIpInstances", ips("aaaa", "bbb"), "10713"},
+		{"delete an associated public IP", "deletePublicIpInstances", ips(*ip.PublicIpInstanceList[0].PublicIpInstanceNo), "24073"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := returnCode(t, c.call(tt.action, tt.req, &classicResponse{})); got != tt.want {
+				t.Errorf("returnCode %s, want %s", got, tt.want)
+			}
+		})
 	}
 }
 
@@ -251,7 +335,8 @@ func TestSDKClassicLifecycle(t *testing.T) {
 		InstanceTagList: []*ClassicTagParameter{{TagKey: str("env"), TagValue: str("dev")}}})
 	id := *created.ServerInstanceNo
 	if classicState(created) != "INIT/NULL" || *created.Zone.ZoneCode != "KR-2" || *created.Region.RegionNo != "1" ||
-		len(created.InstanceTagList) != 1 || *created.InstanceTagList[0].TagValue != "dev" || !*created.AccessControlGroupList[0].IsDefaultGroup {
+		len(created.InstanceTagList) != 1 || *created.InstanceTagList[0].TagValue != "dev" || *created.AccessControlGroupList[0].AccessControlGroupName != "ncloud-default-acg" ||
+		created.AccessControlGroupList[0].IsDefaultGroup != nil {
 		t.Fatalf("created: %s %+v", classicState(created), created)
 	}
 	srv.Advance(8 * time.Second)

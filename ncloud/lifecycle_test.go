@@ -167,10 +167,21 @@ func TestSDKLifecycle(t *testing.T) {
 
 	rebooting := c.server(t, "rebootServerInstances", &InstancesRequest{RegionCode: str("KR"), ServerInstanceNoList: []*string{&id}})
 	wantState(t, "rebooting", rebooting, "RUN/RESTA/rebooting", "")
+	if *rebooting.Uptime != *started.Uptime {
+		t.Errorf("rebooting: uptime %s, want %s until the reboot completes", *rebooting.Uptime, *started.Uptime)
+	}
 	srv.Advance(3 * time.Second)
+	rebooted := c.detail(t, id)
+	wantState(t, "rebooted", rebooted, "RUN/NULL/running", "")
+	if *rebooted.Uptime == *started.Uptime {
+		t.Errorf("uptime %s did not move on reboot", *rebooted.Uptime)
+	}
 
 	c.server(t, "stopServerInstances", &InstancesRequest{RegionCode: str("KR"), ServerInstanceNoList: []*string{&id}})
 	srv.Advance(3 * time.Second)
+	if stopped := c.detail(t, id); *stopped.Uptime != *rebooted.Uptime {
+		t.Errorf("stopped: uptime %s, want the reboot's %s", *stopped.Uptime, *rebooted.Uptime)
+	}
 	var additional response
 	if err := c.call("getBlockStorageInstanceList", &BlockStorageListRequest{RegionCode: str("KR"), ServerInstanceNo: &id,
 		BlockStorageTypeCodeList: []*string{str("SVRBS")}}, &additional); err != nil {

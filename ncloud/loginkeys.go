@@ -50,7 +50,7 @@ func (c *call) createLoginKey() (result, error) {
 	_, err = c.svc.CreateResource(c.ctx, vmplane.ResourceCreate{Scope: c.scope, Kind: kindLoginKey, Name: name, UniqueName: true,
 		Attrs: map[string]string{"fingerprint": fingerprint(pub), "publicKey": "ssh-rsa " + base64.StdEncoding.EncodeToString(pub) + " " + name}})
 	if vmplane.ErrorCode(err) == vmplane.EEXISTS {
-		return result{}, nameTaken("keyName")
+		return result{}, badRequest(codeKeyNameTaken, msgKeyNameTaken)
 	}
 	if err != nil {
 		return result{}, err
@@ -109,7 +109,7 @@ func (c *call) deleteLoginKeysNamed(param string, names []string) error {
 	for i, name := range names {
 		k, err := c.resourceNamed(kindLoginKey, param, name)
 		if err != nil {
-			return err
+			return badRequest(codeNoKey, msgNoKey)
 		}
 		keys[i] = k
 	}
@@ -168,7 +168,7 @@ func (c *call) getRootPassword() (result, error) {
 		return result{}, err
 	}
 	if got, ok := privateKeyFingerprint(private); !ok || got != want {
-		return result{}, badRequest(codeInvalidValue, msgWrongKey)
+		return result{}, badRequest(codeWrongKey, msgWrongKey)
 	}
 	return result{fields: obj{{"totalRows", num(1)}, {"rootPassword", str(rootPassword(in))}}}, nil
 }

@@ -608,18 +608,22 @@ func TestPackerRefusals(t *testing.T) {
 		req          any
 		want         string
 	}{
-		{"a login key name in use", "createLoginKey", &CreateLoginKeyRequest{KeyName: str("packer-key")}, "50120"},
+		{"a login key name in use", "createLoginKey", &CreateLoginKeyRequest{KeyName: str("packer-key")}, "10405"},
 		{"a login key name NCP does not allow", "createLoginKey", &CreateLoginKeyRequest{KeyName: str("Packer_Key")}, "50120"},
 		{"an unknown login key at create", "createServerInstances", create("no-such-key", packerImage), "50120"},
-		{"an unknown login key to delete", "deleteLoginKeys", &DeleteLoginKeysRequest{KeyNameList: []*string{str("packer-key"), str("no-such-key")}}, "50120"},
-		{"another key's private key", "getRootPassword", &GetRootPasswordRequest{ServerInstanceNo: &id, PrivateKey: other}, "50120"},
-		{"not a private key", "getRootPassword", &GetRootPasswordRequest{ServerInstanceNo: &id, PrivateKey: str("ssh-rsa AAAA")}, "50120"},
+		{"an unknown login key to delete", "deleteLoginKeys", &DeleteLoginKeysRequest{KeyNameList: []*string{str("packer-key"), str("no-such-key")}}, "10406"},
+		{"another key's private key", "getRootPassword", &GetRootPasswordRequest{ServerInstanceNo: &id, PrivateKey: other}, "24001"},
+		{"not a private key", "getRootPassword", &GetRootPasswordRequest{ServerInstanceNo: &id, PrivateKey: str("ssh-rsa AAAA")}, "24001"},
 		{"no private key", "getRootPassword", &GetRootPasswordRequest{ServerInstanceNo: &id}, "900"},
 		{"a server made without a key", "getRootPassword", &GetRootPasswordRequest{ServerInstanceNo: &keyless, PrivateKey: key}, "50120"},
 		{"the password of an unknown server", "getRootPassword", &GetRootPasswordRequest{ServerInstanceNo: str("29999999"), PrivateKey: key}, "24120"},
 		{"a second public IP for a server", "createPublicIpInstance", &CreatePublicIpInstanceRequest{ServerInstanceNo: &id}, "50120"},
 		{"an unknown public IP", "getPublicIpInstanceDetail", &PublicIpInstanceDetailRequest{PublicIpInstanceNo: str("29999999")}, "50120"},
-		{"disassociating a free public IP", "disassociatePublicIpFromServerInstance", &DisassociatePublicIpRequest{PublicIpInstanceNo: ip}, "50120"},
+		{"disassociating a free public IP", "disassociatePublicIpFromServerInstance", &DisassociatePublicIpRequest{PublicIpInstanceNo: ip}, "28102"},
+		{"disassociating from another server", "disassociatePublicIpFromServerInstance",
+			&DisassociatePublicIpRequest{PublicIpInstanceNo: c.detail(t, id).PublicIpInstanceNo, ServerInstanceNo: &keyless}, "28102"},
+		{"disassociating an unknown public IP", "disassociatePublicIpFromServerInstance", &DisassociatePublicIpRequest{PublicIpInstanceNo: str("29999999")}, "50120"},
+		{"deleting an unknown public IP", "deletePublicIpInstance", &PublicIpInstanceDetailRequest{PublicIpInstanceNo: str("29999999")}, "10713"},
 		{"an unknown init script at create", "createServerInstances", func() any { r := create("", packerImage); r.InitScriptNo = str("29999999"); return r }(), "50120"},
 		{"an ACG rule without ports", "addAccessControlGroupInboundRule", &AddAccessControlGroupRuleRequest{AccessControlGroupNo: acg, VpcNo: str("10375"),
 			AccessControlGroupRuleList: []*AddAccessControlGroupRuleParameter{{IpBlock: str("0.0.0.0/0"), ProtocolTypeCode: str("TCP")}}}, "900"},
@@ -643,8 +647,8 @@ func TestPackerRefusals(t *testing.T) {
 	// What the builder's clean-up does when a build halts with the server
 	// still up: disassociate the public IP, then delete it.
 	assoc := c.detail(t, id).PublicIpInstanceNo
-	if code := c.refused(t, "deletePublicIpInstance", &PublicIpInstanceDetailRequest{PublicIpInstanceNo: assoc}); code != "50120" {
-		t.Errorf("deleting an associated public IP: code %s, want 50120", code)
+	if code := c.refused(t, "deletePublicIpInstance", &PublicIpInstanceDetailRequest{PublicIpInstanceNo: assoc}); code != "24073" {
+		t.Errorf("deleting an associated public IP: code %s, want 24073", code)
 	}
 	c.around(t, "disassociatePublicIpFromServerInstance", &DisassociatePublicIpRequest{PublicIpInstanceNo: assoc, ServerInstanceNo: &id})
 	c.around(t, "deletePublicIpInstance", &PublicIpInstanceDetailRequest{PublicIpInstanceNo: assoc})

@@ -44,8 +44,9 @@ func (c *call) publicIPs() ([]vmplane.Resource, map[string]*vmplane.Instance, er
 	return all, servers, nil
 }
 
-// publicIP returns one of the caller's public IPs and its server, if any.
-func (c *call) publicIP(param string) (*vmplane.Resource, *vmplane.Instance, error) {
+// publicIP returns one of the caller's public IPs and its server, if any;
+// unknown refuses a number that names none.
+func (c *call) publicIP(param string, unknown *apiError) (*vmplane.Resource, *vmplane.Instance, error) {
 	no, err := c.p.required(param)
 	if err != nil {
 		return nil, nil, err
@@ -59,7 +60,7 @@ func (c *call) publicIP(param string) (*vmplane.Resource, *vmplane.Instance, err
 			return &ips[i], servers[no], nil
 		}
 	}
-	return nil, nil, notFoundParam(param)
+	return nil, nil, unknown
 }
 
 // createPublicIpInstance makes a public IP, associated with
@@ -134,7 +135,7 @@ func (c *call) associate(ip *vmplane.Resource, in *vmplane.Instance) (*vmplane.I
 func (c *call) associatePublicIpWithServerInstance() (result, error) {
 	c.h.ipChanges.Lock()
 	defer c.h.ipChanges.Unlock()
-	ip, cur, err := c.publicIP("publicIpInstanceNo")
+	ip, cur, err := c.publicIP("publicIpInstanceNo", notFoundParam("publicIpInstanceNo"))
 	if err != nil {
 		return result{}, err
 	}
@@ -162,12 +163,12 @@ func (c *call) associatePublicIpWithServerInstance() (result, error) {
 func (c *call) disassociatePublicIpFromServerInstance() (result, error) {
 	c.h.ipChanges.Lock()
 	defer c.h.ipChanges.Unlock()
-	ip, in, err := c.publicIP("publicIpInstanceNo")
+	ip, in, err := c.publicIP("publicIpInstanceNo", notFoundParam("publicIpInstanceNo"))
 	if err != nil {
 		return result{}, err
 	}
 	if in == nil || (c.p.has("serverInstanceNo") && c.p.str("serverInstanceNo") != in.ID) {
-		return result{}, badRequest(codeInvalidValue, msgIPNotAssociated)
+		return result{}, badRequest(codeIPAlreadyFree, msgIPAlreadyFree)
 	}
 	if _, err := c.svc.UpdateInstance(c.ctx, c.scope, in.ID, vmplane.InstanceUpdate{
 		Attrs: map[string]string{"publicIpInstanceNo": "", "publicIp": ""}}); err != nil {
@@ -180,7 +181,7 @@ func (c *call) disassociatePublicIpFromServerInstance() (result, error) {
 func (c *call) deletePublicIpInstance() (result, error) {
 	c.h.ipChanges.Lock()
 	defer c.h.ipChanges.Unlock()
-	ip, in, err := c.publicIP("publicIpInstanceNo")
+	ip, in, err := c.publicIP("publicIpInstanceNo", badRequest(codeNoContract, msgNoContract))
 	if err != nil {
 		return result{}, err
 	}
@@ -205,7 +206,7 @@ func (c *call) deletePublicIpInstances() (result, error) {
 	for _, no := range nos {
 		i := slices.IndexFunc(ips, func(r vmplane.Resource) bool { return r.ID == no })
 		if i < 0 {
-			return result{}, notFoundParam("publicIpInstanceNoList")
+			return result{}, badRequest(codeNoContract, msgNoContract)
 		}
 		doomed, with = append(doomed, &ips[i]), append(with, servers[no])
 	}
@@ -213,9 +214,9 @@ func (c *call) deletePublicIpInstances() (result, error) {
 }
 
 func (c *call) deletePublicIPs(ips []*vmplane.Resource, servers []*vmplane.Instance) (result, error) {
-	for _, in := range servers {
+	for i, in := range servers {
 		if in != nil {
-			return result{}, badRequest(codeInvalidValue, msgIPAssociated)
+			return result{}, badRequest(codeIPAssociated, fmt.Sprintf(msgDeleteAssociatedIP, ips[i].ID))
 		}
 	}
 	items := make([]obj, len(ips))
@@ -230,7 +231,7 @@ func (c *call) deletePublicIPs(ips []*vmplane.Resource, servers []*vmplane.Insta
 
 // getPublicIpInstanceDetail (VPC) answers one public IP.
 func (c *call) getPublicIpInstanceDetail() (result, error) {
-	ip, in, err := c.publicIP("publicIpInstanceNo")
+	ip, in, err := c.publicIP("publicIpInstanceNo", notFoundParam("publicIpInstanceNo"))
 	if err != nil {
 		return result{}, err
 	}

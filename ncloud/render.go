@@ -288,7 +288,9 @@ func classicACG(no string, isDefault bool) obj {
 		{"accessControlGroupConfigurationNo", str(no)},
 		{"accessControlGroupName", str(name)},
 		{"accessControlGroupDescription", str(desc)},
-		{"isDefaultGroup", boolean(isDefault)},
+		// isDefault, as NCP's Classic server answers show it; the SDK's
+		// model reads isDefaultGroup, which NCP leaves out here.
+		{"isDefault", boolean(isDefault)},
 		{"createDate", str(classicACGDate)},
 	}
 }

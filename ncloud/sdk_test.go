@@ -240,7 +240,7 @@ type ClassicACG struct {
 	AccessControlGroupConfigurationNo *string `json:"accessControlGroupConfigurationNo,omitempty"`
 	AccessControlGroupName            *string `json:"accessControlGroupName,omitempty"`
 	AccessControlGroupDescription     *string `json:"accessControlGroupDescription,omitempty"`
-	IsDefaultGroup                    *bool   `json:"isDefaultGroup,omitempty"`
+	IsDefaultGroup                    *bool   `json:"isDefaultGroup,omitempty"` // never in a server answer: NCP says isDefault
 	CreateDate                        *string `json:"createDate,omitempty"`
 }
 

@@ -325,7 +325,7 @@ func operation(kind vmplane.Kind) action {
 		}
 		job, err := c.svc.Submit(c.ctx, vmplane.OperationRequest{Scope: c.scope, Kind: kind, Mode: vmplane.ModeStrict, InstanceIDs: ids})
 		if err != nil {
-			return result{}, err
+			return result{}, c.operationError(kind, err)
 		}
 		return c.serverList(refs(job.Instances), len(job.Instances)), nil
 	}
@@ -594,6 +594,12 @@ func (c *call) createImage(attrs map[string]string) (*vmplane.Image, error) {
 		if img == nil {
 			return nil, noProduct()
 		}
+		// Product codes create XEN and RHV servers only; a KVM image is
+		// created from its serverImageNo, and NCP answers its product code
+		// as a server product it cannot find.
+		if img.Attrs["hypervisor"] == "KVM" {
+			return nil, badRequest(codeServerProduct, msgNoServerProduct)
+		}
 		return img, nil
 	}
 	// NCP's own wording, serverSpecCode and all.
@@ -617,6 +623,11 @@ func (c *call) createSpec(img *vmplane.Image, zone *vmplane.Zone) (*vmplane.Spec
 		spec = specByProduct(c.cat, product)
 	default:
 		spec = smallestSpec(c.cat, img, zone.ID)
+	}
+	// A code NCP does not know is "not found product"; one it knows that
+	// the image cannot use is "not found server product".
+	if spec == nil && (specCode != "" || product != "") {
+		return nil, noProduct()
 	}
 	if spec == nil || !fits(spec, img) {
 		return nil, badRequest(codeServerProduct, msgNoHypervisor)
