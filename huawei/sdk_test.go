@@ -830,7 +830,7 @@ func TestDocumentedErrorsWithSDK(t *testing.T) {
 			return createWith(c, func(s *model.PostPaidServer) { s.FlavorRef, s.AvailabilityZone = "c3.15xlarge.2", str("cn-north-4c") })
 		}, 400, "Ecs.0005"},
 		{"create with a name too long", func() error { return createWith(c, func(s *model.PostPaidServer) { s.Name = strings.Repeat("a", 65) }) }, 400, "Ecs.0914"},
-		{"create more than 500", func() error { return createWith(c, func(s *model.PostPaidServer) { s.Count = n(501) }) }, 400, "Ecs.0913"},
+		{"create more than 100", func() error { return createWith(c, func(s *model.PostPaidServer) { s.Count = n(101) }) }, 400, "Ecs.0913"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) { wantAPIError(t, tt.call(), tt.status, tt.code) })

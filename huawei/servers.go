@@ -261,7 +261,7 @@ type serverCreate struct {
 
 // Limits ECS documents for create.
 const (
-	maxCreate  = 500 // servers per request (Ecs.0913)
+	maxCreate  = 100 // servers per request, as the SDK's create models say (Ecs.0913)
 	maxNameLen = 64  // runes (Ecs.0914)
 	// maxCountNameLen is a name's limit when count is over 1: ECS adds a
 	// suffix such as "-0000" to each.
