@@ -13,7 +13,9 @@ import (
 
 // A create's system disk defaults to the image's minimum when its size is
 // absent or 0, and may be no smaller; a name has 59 characters at most
-// when count adds suffixes, 64 otherwise; at most 10 tags are given.
+// when count adds suffixes, 64 otherwise; at most 10 tags are given, and
+// at most 10 metadata pairs, with keys of letters, digits and -_:. and
+// values of at most 255 characters.
 func TestCreateServerRules(t *testing.T) {
 	srv := vmplanetest.NewServer(t, vmplanetest.Options{})
 	c := newClient(t, srv)
@@ -32,6 +34,16 @@ func TestCreateServerRules(t *testing.T) {
 			s.ServerTags = &tags
 		}
 	}
+	meta := func(md map[string]string) func(*model.PostPaidServer) {
+		return func(s *model.PostPaidServer) { s.Metadata = md }
+	}
+	pairs := func(n int) map[string]string {
+		md := map[string]string{}
+		for i := range n {
+			md[fmt.Sprintf("k%d", i)] = "v"
+		}
+		return md
+	}
 	tests := []struct {
 		name   string
 		change func(*model.PostPaidServer)
@@ -49,6 +61,11 @@ func TestCreateServerRules(t *testing.T) {
 		{"64 characters, one server", named(strings.Repeat("a", 64), 1), 40, ""},
 		{"10 tags", tagged(10), 40, ""},
 		{"11 tags", tagged(11), 0, "Ecs.0005"},
+		{"10 metadata pairs", meta(pairs(10)), 40, ""},
+		{"11 metadata pairs", meta(pairs(11)), 0, "Ecs.0005"},
+		{"a metadata key of every allowed kind", meta(map[string]string{"Team_1-a:b.c": strings.Repeat("v", 255)}), 40, ""},
+		{"a metadata key with a space", meta(map[string]string{"team name": "ops"}), 0, "Ecs.0005"},
+		{"a metadata value too long", meta(map[string]string{"team": strings.Repeat("v", 256)}), 0, "Ecs.0005"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

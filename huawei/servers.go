@@ -387,6 +387,29 @@ func imageMinDisk(cat *vmplane.Catalog, imageID string) int {
 	return minRootDisk
 }
 
+// maxMetadata is how many metadata pairs a create may give.
+const maxMetadata = 10
+
+// checkMetadata holds the create models' rules for user metadata: at most
+// maxMetadata pairs, keys of 1 to 255 letters, digits, '-', '_', ':' and
+// '.', values of at most 255 characters.
+func checkMetadata(md map[string]string) error {
+	if len(md) > maxMetadata {
+		return invalidParam("metadata has at most %d key/value pairs.", maxMetadata)
+	}
+	for k, v := range md {
+		if k == "" || len(k) > 255 || strings.IndexFunc(k, func(r rune) bool {
+			return !(r < unicode.MaxASCII && (unicode.IsLetter(r) || unicode.IsDigit(r)) || strings.ContainsRune("-_:.", r))
+		}) >= 0 {
+			return invalidParam("Invalid metadata key [%s]: 1 to 255 letters, digits, '-', '_', ':' and '.'.", k)
+		}
+		if utf8.RuneCountInString(v) > 255 {
+			return invalidParam("The value of metadata key [%s] is longer than 255 characters.", k)
+		}
+	}
+	return nil
+}
+
 // checkServer checks a server's name, the references it must have and the
 // form of its network's ids.
 func checkServer(s *serverCreate) error {
@@ -445,6 +468,9 @@ func setAttrs(s *serverCreate, attrs map[string]string) error {
 		sgs = append(sgs, sg.ID)
 	}
 	set(attrSecurityGroups, strings.Join(sgs, ","))
+	if err := checkMetadata(s.Metadata); err != nil {
+		return err
+	}
 	for k, v := range s.Metadata {
 		set(attrMetaPrefix+k, v)
 	}
