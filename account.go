@@ -1,6 +1,7 @@
 package vmplane
 
 import (
+	"cmp"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
@@ -46,7 +47,10 @@ type AccountCreate struct {
 	Keys      []Key  `json:"keys,omitempty"`
 }
 
-func (s *Service) ensureDefaultAccount(ctx context.Context) error {
+// ensureDefaultAccount makes the default account what the configuration
+// says: the keys and project id it was given, or else those it had, or
+// those prev had (the default account before a reset), or new ones.
+func (s *Service) ensureDefaultAccount(ctx context.Context, prev *Account) error {
 	s.mu.RLock()
 	cur := s.accounts[s.defAcct.ID]
 	s.mu.RUnlock()
@@ -54,15 +58,16 @@ func (s *Service) ensureDefaultAccount(ctx context.Context) error {
 		(s.defAcct.ProjectID == "" || cur.ProjectID == s.defAcct.ProjectID) {
 		return nil
 	}
+	had := cmp.Or(cur, prev)
 	_, err := s.mutate(ctx, func(t *txn) error {
 		a := Account{ID: s.defAcct.ID, Name: s.defAcct.Name, ProjectID: s.defAcct.ProjectID, Keys: s.defAcct.Keys, CreatedAt: t.now}
 		if cur != nil {
 			a.CreatedAt = cur.CreatedAt
-			if a.ProjectID == "" {
-				a.ProjectID = cur.ProjectID
-			}
+		}
+		if had != nil {
+			a.ProjectID = cmp.Or(a.ProjectID, had.ProjectID)
 			if len(a.Keys) == 0 {
-				a.Keys = cur.Keys
+				a.Keys = had.Keys
 			}
 		}
 		return t.putAccount(a, cur)

@@ -140,7 +140,7 @@ func Open(ctx context.Context, cfg Config) (*Service, error) {
 		return nil, fmt.Errorf("load state: %w", err)
 	}
 	s.restore(snap)
-	if err := s.ensureDefaultAccount(ctx); err != nil {
+	if err := s.ensureDefaultAccount(ctx, nil); err != nil {
 		return nil, err
 	}
 	wctx, cancel := context.WithCancel(context.Background())
@@ -366,12 +366,15 @@ func maxTime(a, b time.Time) time.Time {
 }
 
 // Reset removes all state, asks the driver to clean up, and recreates the
-// default account.
+// default account with the keys and project id it had.
 func (s *Service) Reset(ctx context.Context) error {
 	s.mu.Lock()
 	for len(s.reserved) > 0 {
 		s.released.Wait()
 	}
+	// The default account comes back with its keys and project id: the
+	// ones the server printed at start, which clients are configured with.
+	def := s.accounts[s.defAcct.ID]
 	if err := s.store.Reset(ctx); err != nil {
 		s.mu.Unlock()
 		return err
@@ -384,7 +387,7 @@ func (s *Service) Reset(ctx context.Context) error {
 			s.log.Warn("driver cleanup", "err", err)
 		}
 	}
-	return s.ensureDefaultAccount(ctx)
+	return s.ensureDefaultAccount(ctx, def)
 }
 
 // Settle waits until the worker has done every step due by now, so that a
