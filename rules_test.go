@@ -170,6 +170,26 @@ func TestScheduledResizeAppliesWhenTheClockCrossesItsTime(t *testing.T) {
 	}
 }
 
+// One advance past a scheduled change's time and its duration finds it
+// done: the change starts when it fell due, not when the worker came to it.
+func TestAScheduledResizeStartsWhenItFellDue(t *testing.T) {
+	h := newHarness(t, harnessOptions{})
+	in := h.seedWith(vmplane.InstanceSeed{Power: vmplane.PowerRunning, Charge: vmplane.ChargePrepaid, Period: 1})
+	at := epoch.Add(time.Hour)
+	got, err := h.svc.ScheduleResize(t.Context(), defaultScope, in.ID, vmplane.ScheduledChange{SpecID: "medium", At: at})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.advance(time.Hour + time.Minute)
+	if got := h.get(in.ID); got.SpecID != "medium" || got.Op != nil {
+		t.Fatalf("a minute after the change fell due: %s, op %+v", got.SpecID, got.Op)
+	}
+	ops, err := h.svc.FindJob(t.Context(), defaultScope, got.Scheduled.Order)
+	if err != nil || len(ops) != 1 || !ops[0].CreatedAt.Equal(at) {
+		t.Fatalf("the change's operation: %+v, %v; want it started at %s", ops, err, at)
+	}
+}
+
 func TestCancelledScheduledResizeNeverApplies(t *testing.T) {
 	h := newHarness(t, harnessOptions{})
 	in := h.seed(vmplane.PowerStopped)

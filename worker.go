@@ -365,6 +365,11 @@ func (s *Service) startScheduledChange(ctx context.Context, key string) {
 		if err != nil {
 			return nil // e.g. recycled: the change waits for a state that can take it
 		}
+		// The change starts when it fell due (or, if the instance was busy
+		// then, when it became idle), as a step follows the one before at
+		// its due time rather than when the worker came to it: a clock
+		// advanced past both ends sees the change done.
+		t.now = maxTime(in.Scheduled.At, in.UpdatedAt)
 		n := *in
 		job := &Job{ID: in.Scheduled.Order}
 		req := OperationRequest{Kind: KindScheduledResize, SpecID: in.Scheduled.SpecID}
