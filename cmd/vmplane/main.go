@@ -40,18 +40,32 @@ environment as VMPLANE_<NAME>, e.g. VMPLANE_LISTEN=127.0.0.1:9090.
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	if err := run(ctx, os.Args[1:], os.Stdout, os.Stderr); err != nil {
-		if !errors.Is(err, flag.ErrHelp) {
+	err := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	if code := exitCode(err); code != 0 {
+		if !errors.Is(err, errNoCommand) {
 			fmt.Fprintln(os.Stderr, "vmplane:", err)
 		}
-		os.Exit(2)
+		stop()
+		os.Exit(code)
 	}
 }
+
+// exitCode is 0 for a run that succeeded or printed the help it was asked
+// for, 2 for any other.
+func exitCode(err error) int {
+	if err == nil || errors.Is(err, flag.ErrHelp) {
+		return 0
+	}
+	return 2
+}
+
+// errNoCommand is a run without a command: the usage is printed.
+var errNoCommand = errors.New("no command")
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
 		fmt.Fprint(stderr, usage)
-		return flag.ErrHelp
+		return errNoCommand
 	}
 	switch cmd, rest := args[0], args[1:]; cmd {
 	case "serve":
@@ -119,10 +133,10 @@ func (m *Main) ParseFlags(args []string, getenv func(string) string) error {
 	fs.StringVar(&o.AccessKey, "access-key", "", "the default account's access key id, for all three clouds (generated once if empty)")
 	fs.StringVar(&o.SecretKey, "secret-key", "", "the default account's secret key (generated once if empty)")
 	fs.StringVar(&o.ProjectID, "project-id", "", "the default account's Huawei project id (generated once if empty)")
-	fs.Float64Var(&o.TimeScale, "time-scale", 1, "multiplies every operation's duration; 0 completes operations at once")
+	fs.Float64Var(&o.TimeScale, "time-scale", 1, "multiplies every operation's duration; 0 completes operations on the worker's next tick")
 	fs.StringVar(&o.AdminToken, "admin-token", "", "token the admin API requires; without one it serves loopback clients only")
 	fs.StringVar(&o.CatalogFile, "catalog", "", "YAML or JSON file that extends or replaces the embedded catalogs")
-	fs.StringVar(&o.FixtureFile, "fixture", "", "YAML or JSON file of accounts and instances to seed at start")
+	fs.StringVar(&o.FixtureFile, "fixture", "", "YAML or JSON file of accounts and instances to seed at start into a data directory that has no instances yet")
 	durations := fs.String("durations", "", "per-kind operation durations at time scale 1, e.g. stop=10s,resize=30s (with the qemu driver: 0, the VMs' real progress decides)")
 	fs.StringVar(&m.Driver, "driver", "sim", "what runs instances: sim (simulated) or qemu (a real QEMU virtual machine per instance)")
 	q := &m.QEMU
@@ -136,7 +150,7 @@ func (m *Main) ParseFlags(args []string, getenv func(string) string) error {
 	fs.BoolVar(&m.DriverCleanup, "driver-cleanup", false, "stop every VM (and remove its files) when vmplane stops; without it VMs outlive vmplane")
 	fs.StringVar(&m.TLSCert, "tls-cert", "", "serve HTTPS with this PEM certificate (and -tls-key)")
 	fs.StringVar(&m.TLSKey, "tls-key", "", "the PEM private key of -tls-cert")
-	fs.BoolVar(&m.TLSSelfSigned, "tls-self-signed", false, "serve HTTPS with a certificate vmplane makes once, in tls in the data directory, for localhost, the -listen host and -tls-hosts")
+	fs.BoolVar(&m.TLSSelfSigned, "tls-self-signed", false, "serve HTTPS with a certificate vmplane makes once, in tls in the data directory, for localhost, 127.0.0.1, ::1, the -listen host and -tls-hosts (made again when it no longer names them)")
 	tlsHosts := fs.String("tls-hosts", "", "-tls-self-signed: more host names or addresses for the certificate, comma-separated")
 	logLevel := fs.String("log-level", "info", "debug, info, warn or error")
 	fs.StringVar(&m.LogFormat, "log-format", "text", "text or json")

@@ -363,6 +363,23 @@ func TestHelpExplainsEveryFlag(t *testing.T) {
 	}
 }
 
+// Help asked for, of any command, exits 0; no command, an unknown one or a
+// bad flag exits 2.
+func TestHelpExitsZeroAndMisuseTwo(t *testing.T) {
+	for _, tt := range []struct {
+		args string
+		code int
+	}{
+		{"--help", 0}, {"help", 0}, {"help serve", 0}, {"help bench", 0}, {"serve --help", 0}, {"serve -h", 0}, {"bench --help", 0},
+		{"", 2}, {"bogus", 2}, {"serve --nope", 2}, {"bench --nope", 2},
+	} {
+		err := run(t.Context(), strings.Fields(tt.args), io.Discard, io.Discard)
+		if got := exitCode(err); got != tt.code {
+			t.Errorf("vmplane %s: exit %d (%v), want %d", tt.args, got, err, tt.code)
+		}
+	}
+}
+
 func TestFlagsFallBackToEnvironment(t *testing.T) {
 	m := NewMain(io.Discard, io.Discard)
 	env := map[string]string{"VMPLANE_LISTEN": "127.0.0.1:9999", "VMPLANE_TIME_SCALE": "0.5", "VMPLANE_ADMIN_TOKEN": "env-token"}
