@@ -2,6 +2,7 @@ package ncloud
 
 import (
 	"cmp"
+	"encoding/json"
 	"fmt"
 	"math"
 	"regexp"
@@ -465,9 +466,33 @@ func (c *call) createCommon(req *vmplane.InstanceCreate) error {
 	} else if err := c.serverInitScript(req.Attrs); err != nil {
 		return err
 	}
-	if _, err := c.p.objects("blockDevicePartitionList"); err != nil {
+	return c.createPartitions(req.Attrs)
+}
+
+// partition is one item of blockDevicePartitionList. Both fields are kept
+// as the client wrote them (strings, as in the SDK's model) and answered
+// back so: Terraform compares what it reads with what it sent.
+type partition struct {
+	MountPoint    string `json:"mountPoint"`
+	PartitionSize string `json:"partitionSize"`
+}
+
+// attrPartitions keeps a server's blockDevicePartitionList, as JSON.
+const attrPartitions = "blockDevicePartitionList"
+
+// createPartitions keeps blockDevicePartitionList with the server. The
+// reference sets no rule on mount points or sizes, so none is checked.
+func (c *call) createPartitions(attrs map[string]string) error {
+	items, err := c.p.objects("blockDevicePartitionList")
+	if err != nil || len(items) == 0 {
 		return err
 	}
+	parts := make([]partition, len(items))
+	for i, it := range items {
+		parts[i] = partition{MountPoint: it.str("mountPoint"), PartitionSize: it.str("partitionSize")}
+	}
+	b, _ := json.Marshal(parts)
+	attrs[attrPartitions] = string(b)
 	return nil
 }
 
