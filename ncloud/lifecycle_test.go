@@ -282,3 +282,39 @@ func TestSDKCreateKeepsBlockDevicePartitions(t *testing.T) {
 		}
 	}
 }
+
+// basicStorageGiB reads the size of a server's basic storage as Terraform
+// does: from getBlockStorageInstanceList, bytes over GiB.
+func (c *sdk) basicStorageGiB(t *testing.T, id string) int64 {
+	t.Helper()
+	var resp response
+	if err := c.call("getBlockStorageInstanceList", &BlockStorageListRequest{RegionCode: str("KR"), ServerInstanceNo: &id}, &resp); err != nil {
+		t.Fatal(err)
+	}
+	if len(resp.BlockStorageInstanceList) != 1 || resp.BlockStorageInstanceList[0].BlockStorageType.code() != "BASIC" {
+		t.Fatalf("storage of %s: %+v, want its basic storage only", id, resp.BlockStorageInstanceList)
+	}
+	return *resp.BlockStorageInstanceList[0].BlockStorageSize / (1 << 30)
+}
+
+// TestSDKCreateSizesTheBasicStorage: blockStorageMappingList's order 0 is
+// the basic storage, and its blockStorageSize (GB) is the size the server's
+// storage then has; without it, a KVM server's basic storage is 50 GB.
+func TestSDKCreateSizesTheBasicStorage(t *testing.T) {
+	srv := vmplanetest.NewServer(t, vmplanetest.Options{})
+	c := newSDK(srv, "/vserver/v2")
+	req := kvmCreate()
+	req.BlockStorageMappingList = []*BlockStorageMappingParameter{
+		{Order: i32(1), BlockStorageSize: str("200")},
+		{Order: i32(0), BlockStorageSize: str("100")},
+	}
+	sized := *c.server(t, "createServerInstances", req).ServerInstanceNo
+	plain := *c.server(t, "createServerInstances", kvmCreate()).ServerInstanceNo
+	srv.Advance(8 * time.Second)
+	if got := c.basicStorageGiB(t, sized); got != 100 {
+		t.Errorf("basic storage asked 100 GB: %d GB", got)
+	}
+	if got := c.basicStorageGiB(t, plain); got != 50 {
+		t.Errorf("basic storage asked nothing: %d GB, want 50", got)
+	}
+}

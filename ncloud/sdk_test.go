@@ -529,6 +529,15 @@ type CreateServerInstancesRequest struct {
 	BlockDevicePartitionList          []*BlockDevicePartition
 	ServerImageNo                     *string
 	ServerSpecCode                    *string
+	BlockStorageMappingList           []*BlockStorageMappingParameter
+}
+
+type BlockStorageMappingParameter struct {
+	Order                      *int32
+	SnapshotInstanceNo         *string
+	BlockStorageSize           *string
+	BlockStorageName           *string
+	BlockStorageVolumeTypeCode *string
 }
 
 // InstancesRequest is start/stop/reboot/terminateServerInstances.

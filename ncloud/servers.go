@@ -540,10 +540,50 @@ func (c *call) createServerInstances() (result, error) {
 	if v := c.p.str("placementGroupNo"); v != "" {
 		req.Attrs["placementGroupNo"] = v
 	}
-	if _, err := c.p.objects("blockStorageMappingList"); err != nil {
+	if req.DiskGiB, err = c.baseStorageSize(); err != nil {
 		return result{}, err
 	}
 	return c.create(req, spec, image, zone)
+}
+
+// The sizes of a block storage, in GB: the basic storage's when neither
+// the spec nor the create says, and the range a create may ask for.
+// UNVERIFIED: the range, which the reference does not give for a create;
+// it is what NCP documents for createBlockStorageInstance.
+const (
+	defaultStorageGiB = 50
+	minStorageGiB     = 10
+	maxStorageGiB     = 2000
+)
+
+// baseStorageSize reads blockStorageMappingList and answers the size its
+// order 0, the server's basic storage, asks for; 0 when none. Other orders
+// (storage made with the server) are checked but not modelled.
+func (c *call) baseStorageSize() (int, error) {
+	items, err := c.p.objects("blockStorageMappingList")
+	if err != nil {
+		return 0, err
+	}
+	size, seen := 0, false
+	for i, it := range items {
+		at := fmt.Sprintf("blockStorageMappingList.%d.", i+1)
+		order, err := it.int("order", 0, math.MaxInt32, -1)
+		if err != nil {
+			return 0, invalidParam(at + "order")
+		}
+		n, err := it.int("blockStorageSize", minStorageGiB, maxStorageGiB, 0)
+		if err != nil {
+			return 0, invalidParam(at + "blockStorageSize")
+		}
+		if order != 0 {
+			continue
+		}
+		if seen { // UNVERIFIED: NCP's answer to two basic storages
+			return 0, invalidParam(at + "order")
+		}
+		size, seen = n, true
+	}
+	return size, nil
 }
 
 // networkInterfaces reads networkInterfaceList. vmplane models a server's
@@ -665,8 +705,9 @@ func (c *call) createSpec(img *vmplane.Image, zone *vmplane.Zone) (*vmplane.Spec
 
 func (c *call) create(req vmplane.InstanceCreate, spec *vmplane.Spec, img *vmplane.Image, zone *vmplane.Zone) (result, error) {
 	req.SpecID, req.ImageID, req.Zone, req.DiskType = spec.ID, img.ID, zone.ID, spec.DiskType
-	// KVM specs leave the basic storage's size to the server; NCP makes it 50 GB.
-	req.DiskGiB = cmp.Or(spec.DiskGiB, 50)
+	// The basic storage is the size the create asks for, else the spec's;
+	// KVM specs leave it to the server, and NCP makes it 50 GB.
+	req.DiskGiB = cmp.Or(req.DiskGiB, spec.DiskGiB, defaultStorageGiB)
 	job, err := c.svc.CreateInstances(c.ctx, req)
 	if err != nil {
 		return result{}, err
