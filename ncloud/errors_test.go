@@ -57,6 +57,13 @@ func TestSDKRefusals(t *testing.T) {
 	change := func(id, spec string) *ChangeSpecRequest {
 		return &ChangeSpecRequest{ServerInstanceNo: &id, ServerSpecCode: &spec}
 	}
+	baseStorage := func(sizes ...string) *CreateServerInstancesRequest {
+		r := &CreateServerInstancesRequest{VpcNo: str("10375"), SubnetNo: str("30136"), NetworkInterfaceList: nics, ServerImageNo: str("104630229")}
+		for _, size := range sizes {
+			r.BlockStorageMappingList = append(r.BlockStorageMappingList, &BlockStorageMappingParameter{Order: i32(0), BlockStorageSize: str(size)})
+		}
+		return r
+	}
 	for _, tt := range []struct {
 		name   string
 		action string
@@ -131,6 +138,13 @@ func TestSDKRefusals(t *testing.T) {
 		{"create too many", "createServerInstances",
 			&CreateServerInstancesRequest{ServerCreateCount: i32(21), VpcNo: str("10375"), SubnetNo: str("30136"), NetworkInterfaceList: nics,
 				ServerImageNo: str("104630229")}, "50120"},
+		{"create with a basic storage under 10 GB", "createServerInstances", baseStorage("9"), "50120"},
+		{"create with a basic storage over 2000 GB", "createServerInstances", baseStorage("2001"), "50120"},
+		{"create with a basic storage size that is no number", "createServerInstances", baseStorage("100GB"), "50120"},
+		{"create with two basic storages", "createServerInstances", baseStorage("100", "200"), "50120"},
+		{"create with an added storage over 2000 GB", "createServerInstances", &CreateServerInstancesRequest{VpcNo: str("10375"),
+			SubnetNo: str("30136"), NetworkInterfaceList: nics, ServerImageNo: str("104630229"),
+			BlockStorageMappingList: []*BlockStorageMappingParameter{{Order: i32(1), BlockStorageSize: str("4000")}}}, "50120"},
 		{"list in an unknown region", "getServerInstanceList", &ServerInstanceListRequest{RegionCode: str("MARS")}, "50120"},
 		{"list sorted by an unknown field", "getServerInstanceList", &ServerInstanceListRequest{SortedBy: str("memory")}, "50120"},
 		{"detail without a number", "getServerInstanceDetail", &ServerInstanceDetailRequest{}, "900"},

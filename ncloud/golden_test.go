@@ -127,6 +127,10 @@ var goldenCases = []goldenCase{
 
 	// The SDK's way: POST with a form body; and POST with a query string.
 	{name: "vpc_create_post_form_json", method: "POST", target: "/vserver/v2/createServerInstances", body: sdkCreateBody},
+	{name: "vpc_create_with_partitions_xml", method: "POST", target: "/vserver/v2/createServerInstances",
+		body: strings.TrimPrefix(sdkCreateBody, "responseFormatType=json&") +
+			"&blockDevicePartitionList.1.mountPoint=%2F&blockDevicePartitionList.1.partitionSize=50" +
+			"&blockDevicePartitionList.2.mountPoint=%2Fdata&blockDevicePartitionList.2.partitionSize=100"},
 	{name: "vpc_start_post_query_json", method: "POST", seed: seeds(stoppedS2),
 		target: "/vserver/v2/startServerInstances?responseFormatType=json&serverInstanceNoList.1=20000001"},
 	{name: "vpc_reboot_xml", seed: seeds(runningCI2),

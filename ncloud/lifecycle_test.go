@@ -227,3 +227,94 @@ func TestSDKCreateXENByProductCode(t *testing.T) {
 		t.Fatalf("changed: %s, %d vCPU", *s.ServerSpecCode, *s.CpuCount)
 	}
 }
+
+// kvmCreate is a KVM create in the default subnet, for tests to add to.
+func kvmCreate() *CreateServerInstancesRequest {
+	return &CreateServerInstancesRequest{
+		RegionCode: str("KR"), VpcNo: str("10375"), SubnetNo: str("30136"),
+		NetworkInterfaceList: []*NetworkInterfaceParameter{{NetworkInterfaceOrder: i32(0), AccessControlGroupNoList: []*string{str("21375")}}},
+		ServerImageNo:        str("104630229"), ServerSpecCode: str("s2-g3"),
+	}
+}
+
+// partitionsOf reads a server's blockDevicePartitionList as
+// mountPoint=partitionSize pairs.
+func partitionsOf(s *ServerInstance) []string {
+	out := []string{}
+	for _, p := range s.BlockDevicePartitionList {
+		out = append(out, *p.MountPoint+"="+*p.PartitionSize)
+	}
+	return out
+}
+
+// TestSDKCreateKeepsBlockDevicePartitions: the partitions a server is
+// created with are answered back as they were sent, by the create and by
+// every later view, so that Terraform reads back what it planned.
+func TestSDKCreateKeepsBlockDevicePartitions(t *testing.T) {
+	srv := vmplanetest.NewServer(t, vmplanetest.Options{})
+	c := newSDK(srv, "/vserver/v2")
+	req := kvmCreate()
+	req.BlockDevicePartitionList = []*BlockDevicePartition{
+		{MountPoint: str("/"), PartitionSize: str("50")},
+		{MountPoint: str("/data"), PartitionSize: str("100")},
+	}
+	created := c.server(t, "createServerInstances", req)
+	plain := c.server(t, "createServerInstances", kvmCreate())
+	id := *created.ServerInstanceNo
+	want := []string{"/=50", "/data=100"}
+	if got := partitionsOf(created); !slices.Equal(got, want) {
+		t.Errorf("created: partitions %q, want %q", got, want)
+	}
+	srv.Advance(8 * time.Second)
+	if got := partitionsOf(c.detail(t, id)); !slices.Equal(got, want) {
+		t.Errorf("detail: partitions %q, want %q", got, want)
+	}
+	stopping := c.server(t, "stopServerInstances", &InstancesRequest{RegionCode: str("KR"), ServerInstanceNoList: []*string{&id}})
+	if got := partitionsOf(stopping); !slices.Equal(got, want) {
+		t.Errorf("stopping: partitions %q, want %q", got, want)
+	}
+	for _, s := range c.servers(t, "getServerInstanceList", &ServerInstanceListRequest{RegionCode: str("KR")}) {
+		switch got := partitionsOf(s); {
+		case *s.ServerInstanceNo == id && !slices.Equal(got, want):
+			t.Errorf("list: partitions %q, want %q", got, want)
+		case *s.ServerInstanceNo == *plain.ServerInstanceNo && len(got) != 0:
+			t.Errorf("list: a server created without partitions has %q", got)
+		}
+	}
+}
+
+// basicStorageGiB reads the size of a server's basic storage as Terraform
+// does: from getBlockStorageInstanceList, bytes over GiB.
+func (c *sdk) basicStorageGiB(t *testing.T, id string) int64 {
+	t.Helper()
+	var resp response
+	if err := c.call("getBlockStorageInstanceList", &BlockStorageListRequest{RegionCode: str("KR"), ServerInstanceNo: &id}, &resp); err != nil {
+		t.Fatal(err)
+	}
+	if len(resp.BlockStorageInstanceList) != 1 || resp.BlockStorageInstanceList[0].BlockStorageType.code() != "BASIC" {
+		t.Fatalf("storage of %s: %+v, want its basic storage only", id, resp.BlockStorageInstanceList)
+	}
+	return *resp.BlockStorageInstanceList[0].BlockStorageSize / (1 << 30)
+}
+
+// TestSDKCreateSizesTheBasicStorage: blockStorageMappingList's order 0 is
+// the basic storage, and its blockStorageSize (GB) is the size the server's
+// storage then has; without it, a KVM server's basic storage is 50 GB.
+func TestSDKCreateSizesTheBasicStorage(t *testing.T) {
+	srv := vmplanetest.NewServer(t, vmplanetest.Options{})
+	c := newSDK(srv, "/vserver/v2")
+	req := kvmCreate()
+	req.BlockStorageMappingList = []*BlockStorageMappingParameter{
+		{Order: i32(1), BlockStorageSize: str("200")},
+		{Order: i32(0), BlockStorageSize: str("100")},
+	}
+	sized := *c.server(t, "createServerInstances", req).ServerInstanceNo
+	plain := *c.server(t, "createServerInstances", kvmCreate()).ServerInstanceNo
+	srv.Advance(8 * time.Second)
+	if got := c.basicStorageGiB(t, sized); got != 100 {
+		t.Errorf("basic storage asked 100 GB: %d GB", got)
+	}
+	if got := c.basicStorageGiB(t, plain); got != 50 {
+		t.Errorf("basic storage asked nothing: %d GB, want 50", got)
+	}
+}

@@ -1,6 +1,7 @@
 package ncloud
 
 import (
+	"encoding/json"
 	"fmt"
 	"slices"
 	"strings"
@@ -202,6 +203,7 @@ func (c *call) vpcServer(s server) obj {
 		{"placementGroupNo", str(s.Attr("placementGroupNo"))},
 		{"placementGroupName", str("")},
 		{"memberServerImageInstanceNo", str(s.Attr("memberServerImageInstanceNo"))},
+		{"blockDevicePartitionList", c.partitions(s)},
 		{"hypervisorType", c.slab.object(s.hypervisor())},
 		{"serverImageNo", str(imageNo(s.image))},
 		{"serverSpecCode", str(s.spec.ID)},
@@ -212,6 +214,23 @@ func (c *call) vpcServer(s server) obj {
 		{"fabricClusterNo", str("")},
 		{"fabricClusterName", str("")},
 	})
+}
+
+// partitions renders the blockDevicePartitionList a server was created
+// with. UNVERIFIED: that NCP answers an empty list, and does not leave the
+// field out, for a server created without one (as it does eventList).
+func (c *call) partitions(s server) value {
+	v := s.Attr(attrPartitions)
+	if v == "" {
+		return c.slab.objs(nil)
+	}
+	var parts []partition
+	_ = json.Unmarshal([]byte(v), &parts) // written by createPartitions only
+	items := make([]obj, len(parts))
+	for i, p := range parts {
+		items[i] = c.slab.keep(obj{{"mountPoint", str(p.MountPoint)}, {"partitionSize", str(p.PartitionSize)}})
+	}
+	return c.slab.objs(items)
 }
 
 // classicServer renders a Classic ServerInstance in the field order of

@@ -161,45 +161,53 @@ func (c *CommonCode) code() string {
 }
 
 type ServerInstance struct {
-	ServerInstanceNo               *string     `json:"serverInstanceNo,omitempty"`
-	ServerName                     *string     `json:"serverName,omitempty"`
-	ServerDescription              *string     `json:"serverDescription,omitempty"`
-	CpuCount                       *int32      `json:"cpuCount,omitempty"`
-	MemorySize                     *int64      `json:"memorySize,omitempty"`
-	PlatformType                   *CommonCode `json:"platformType,omitempty"`
-	LoginKeyName                   *string     `json:"loginKeyName,omitempty"`
-	PublicIpInstanceNo             *string     `json:"publicIpInstanceNo,omitempty"`
-	PublicIp                       *string     `json:"publicIp,omitempty"`
-	ServerInstanceStatus           *CommonCode `json:"serverInstanceStatus,omitempty"`
-	ServerInstanceOperation        *CommonCode `json:"serverInstanceOperation,omitempty"`
-	ServerInstanceStatusName       *string     `json:"serverInstanceStatusName,omitempty"`
-	CreateDate                     *string     `json:"createDate,omitempty"`
-	Uptime                         *string     `json:"uptime,omitempty"`
-	ServerImageProductCode         *string     `json:"serverImageProductCode,omitempty"`
-	ServerProductCode              *string     `json:"serverProductCode,omitempty"`
-	IsProtectServerTermination     *bool       `json:"isProtectServerTermination,omitempty"`
-	ZoneCode                       *string     `json:"zoneCode,omitempty"`
-	RegionCode                     *string     `json:"regionCode,omitempty"`
-	VpcNo                          *string     `json:"vpcNo,omitempty"`
-	SubnetNo                       *string     `json:"subnetNo,omitempty"`
-	NetworkInterfaceNoList         []*string   `json:"networkInterfaceNoList,omitempty"`
-	InitScriptNo                   *string     `json:"initScriptNo,omitempty"`
-	ServerInstanceType             *CommonCode `json:"serverInstanceType,omitempty"`
-	BaseBlockStorageDiskType       *CommonCode `json:"baseBlockStorageDiskType,omitempty"`
-	BaseBlockStorageDiskDetailType *CommonCode `json:"baseBlockStorageDiskDetailType,omitempty"`
-	PlacementGroupNo               *string     `json:"placementGroupNo,omitempty"`
-	PlacementGroupName             *string     `json:"placementGroupName,omitempty"`
-	MemberServerImageInstanceNo    *string     `json:"memberServerImageInstanceNo,omitempty"`
-	HypervisorType                 *CommonCode `json:"hypervisorType,omitempty"`
-	ServerImageNo                  *string     `json:"serverImageNo,omitempty"`
-	ServerSpecCode                 *string     `json:"serverSpecCode,omitempty"`
-	FabricClusterPoolNo            *string     `json:"fabricClusterPoolNo,omitempty"`
-	FabricClusterPoolName          *string     `json:"fabricClusterPoolName,omitempty"`
-	FabricClusterMode              *string     `json:"fabricClusterMode,omitempty"`
-	FabricClusterNo                *string     `json:"fabricClusterNo,omitempty"`
-	FabricClusterName              *string     `json:"fabricClusterName,omitempty"`
-	IsPreInstallGpuDriver          *bool       `json:"isPreInstallGpuDriver,omitempty"`
-	EventList                      []*string   `json:"eventList,omitempty"`
+	ServerInstanceNo               *string                 `json:"serverInstanceNo,omitempty"`
+	ServerName                     *string                 `json:"serverName,omitempty"`
+	ServerDescription              *string                 `json:"serverDescription,omitempty"`
+	CpuCount                       *int32                  `json:"cpuCount,omitempty"`
+	MemorySize                     *int64                  `json:"memorySize,omitempty"`
+	PlatformType                   *CommonCode             `json:"platformType,omitempty"`
+	LoginKeyName                   *string                 `json:"loginKeyName,omitempty"`
+	PublicIpInstanceNo             *string                 `json:"publicIpInstanceNo,omitempty"`
+	PublicIp                       *string                 `json:"publicIp,omitempty"`
+	ServerInstanceStatus           *CommonCode             `json:"serverInstanceStatus,omitempty"`
+	ServerInstanceOperation        *CommonCode             `json:"serverInstanceOperation,omitempty"`
+	ServerInstanceStatusName       *string                 `json:"serverInstanceStatusName,omitempty"`
+	CreateDate                     *string                 `json:"createDate,omitempty"`
+	Uptime                         *string                 `json:"uptime,omitempty"`
+	ServerImageProductCode         *string                 `json:"serverImageProductCode,omitempty"`
+	ServerProductCode              *string                 `json:"serverProductCode,omitempty"`
+	IsProtectServerTermination     *bool                   `json:"isProtectServerTermination,omitempty"`
+	ZoneCode                       *string                 `json:"zoneCode,omitempty"`
+	RegionCode                     *string                 `json:"regionCode,omitempty"`
+	VpcNo                          *string                 `json:"vpcNo,omitempty"`
+	SubnetNo                       *string                 `json:"subnetNo,omitempty"`
+	NetworkInterfaceNoList         []*string               `json:"networkInterfaceNoList,omitempty"`
+	InitScriptNo                   *string                 `json:"initScriptNo,omitempty"`
+	ServerInstanceType             *CommonCode             `json:"serverInstanceType,omitempty"`
+	BaseBlockStorageDiskType       *CommonCode             `json:"baseBlockStorageDiskType,omitempty"`
+	BaseBlockStorageDiskDetailType *CommonCode             `json:"baseBlockStorageDiskDetailType,omitempty"`
+	PlacementGroupNo               *string                 `json:"placementGroupNo,omitempty"`
+	PlacementGroupName             *string                 `json:"placementGroupName,omitempty"`
+	MemberServerImageInstanceNo    *string                 `json:"memberServerImageInstanceNo,omitempty"`
+	BlockDevicePartitionList       []*BlockDevicePartition `json:"blockDevicePartitionList,omitempty"`
+	HypervisorType                 *CommonCode             `json:"hypervisorType,omitempty"`
+	ServerImageNo                  *string                 `json:"serverImageNo,omitempty"`
+	ServerSpecCode                 *string                 `json:"serverSpecCode,omitempty"`
+	FabricClusterPoolNo            *string                 `json:"fabricClusterPoolNo,omitempty"`
+	FabricClusterPoolName          *string                 `json:"fabricClusterPoolName,omitempty"`
+	FabricClusterMode              *string                 `json:"fabricClusterMode,omitempty"`
+	FabricClusterNo                *string                 `json:"fabricClusterNo,omitempty"`
+	FabricClusterName              *string                 `json:"fabricClusterName,omitempty"`
+	IsPreInstallGpuDriver          *bool                   `json:"isPreInstallGpuDriver,omitempty"`
+	EventList                      []*string               `json:"eventList,omitempty"`
+}
+
+// BlockDevicePartition is both a create parameter and a field of a
+// server, as in the SDK.
+type BlockDevicePartition struct {
+	MountPoint    *string `json:"mountPoint,omitempty"`
+	PartitionSize *string `json:"partitionSize,omitempty"`
 }
 
 type ClassicServerInstance struct {
@@ -518,8 +526,18 @@ type CreateServerInstancesRequest struct {
 	IsEncryptedBaseBlockStorageVolume *bool
 	AssociateWithPublicIp             *bool
 	RaidTypeName                      *string
+	BlockDevicePartitionList          []*BlockDevicePartition
 	ServerImageNo                     *string
 	ServerSpecCode                    *string
+	BlockStorageMappingList           []*BlockStorageMappingParameter
+}
+
+type BlockStorageMappingParameter struct {
+	Order                      *int32
+	SnapshotInstanceNo         *string
+	BlockStorageSize           *string
+	BlockStorageName           *string
+	BlockStorageVolumeTypeCode *string
 }
 
 // InstancesRequest is start/stop/reboot/terminateServerInstances.

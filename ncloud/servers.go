@@ -2,6 +2,7 @@ package ncloud
 
 import (
 	"cmp"
+	"encoding/json"
 	"fmt"
 	"math"
 	"regexp"
@@ -465,9 +466,33 @@ func (c *call) createCommon(req *vmplane.InstanceCreate) error {
 	} else if err := c.serverInitScript(req.Attrs); err != nil {
 		return err
 	}
-	if _, err := c.p.objects("blockDevicePartitionList"); err != nil {
+	return c.createPartitions(req.Attrs)
+}
+
+// partition is one item of blockDevicePartitionList. Both fields are kept
+// as the client wrote them (strings, as in the SDK's model) and answered
+// back so: Terraform compares what it reads with what it sent.
+type partition struct {
+	MountPoint    string `json:"mountPoint"`
+	PartitionSize string `json:"partitionSize"`
+}
+
+// attrPartitions keeps a server's blockDevicePartitionList, as JSON.
+const attrPartitions = "blockDevicePartitionList"
+
+// createPartitions keeps blockDevicePartitionList with the server. The
+// reference sets no rule on mount points or sizes, so none is checked.
+func (c *call) createPartitions(attrs map[string]string) error {
+	items, err := c.p.objects("blockDevicePartitionList")
+	if err != nil || len(items) == 0 {
 		return err
 	}
+	parts := make([]partition, len(items))
+	for i, it := range items {
+		parts[i] = partition{MountPoint: it.str("mountPoint"), PartitionSize: it.str("partitionSize")}
+	}
+	b, _ := json.Marshal(parts)
+	attrs[attrPartitions] = string(b)
 	return nil
 }
 
@@ -515,10 +540,50 @@ func (c *call) createServerInstances() (result, error) {
 	if v := c.p.str("placementGroupNo"); v != "" {
 		req.Attrs["placementGroupNo"] = v
 	}
-	if _, err := c.p.objects("blockStorageMappingList"); err != nil {
+	if req.DiskGiB, err = c.baseStorageSize(); err != nil {
 		return result{}, err
 	}
 	return c.create(req, spec, image, zone)
+}
+
+// The sizes of a block storage, in GB: the basic storage's when neither
+// the spec nor the create says, and the range a create may ask for.
+// UNVERIFIED: the range, which the reference does not give for a create;
+// it is what NCP documents for createBlockStorageInstance.
+const (
+	defaultStorageGiB = 50
+	minStorageGiB     = 10
+	maxStorageGiB     = 2000
+)
+
+// baseStorageSize reads blockStorageMappingList and answers the size its
+// order 0, the server's basic storage, asks for; 0 when none. Other orders
+// (storage made with the server) are checked but not modelled.
+func (c *call) baseStorageSize() (int, error) {
+	items, err := c.p.objects("blockStorageMappingList")
+	if err != nil {
+		return 0, err
+	}
+	size, seen := 0, false
+	for i, it := range items {
+		at := fmt.Sprintf("blockStorageMappingList.%d.", i+1)
+		order, err := it.int("order", 0, math.MaxInt32, -1)
+		if err != nil {
+			return 0, invalidParam(at + "order")
+		}
+		n, err := it.int("blockStorageSize", minStorageGiB, maxStorageGiB, 0)
+		if err != nil {
+			return 0, invalidParam(at + "blockStorageSize")
+		}
+		if order != 0 {
+			continue
+		}
+		if seen { // UNVERIFIED: NCP's answer to two basic storages
+			return 0, invalidParam(at + "order")
+		}
+		size, seen = n, true
+	}
+	return size, nil
 }
 
 // networkInterfaces reads networkInterfaceList. vmplane models a server's
@@ -640,8 +705,9 @@ func (c *call) createSpec(img *vmplane.Image, zone *vmplane.Zone) (*vmplane.Spec
 
 func (c *call) create(req vmplane.InstanceCreate, spec *vmplane.Spec, img *vmplane.Image, zone *vmplane.Zone) (result, error) {
 	req.SpecID, req.ImageID, req.Zone, req.DiskType = spec.ID, img.ID, zone.ID, spec.DiskType
-	// KVM specs leave the basic storage's size to the server; NCP makes it 50 GB.
-	req.DiskGiB = cmp.Or(spec.DiskGiB, 50)
+	// The basic storage is the size the create asks for, else the spec's;
+	// KVM specs leave it to the server, and NCP makes it 50 GB.
+	req.DiskGiB = cmp.Or(req.DiskGiB, spec.DiskGiB, defaultStorageGiB)
 	job, err := c.svc.CreateInstances(c.ctx, req)
 	if err != nil {
 		return result{}, err
