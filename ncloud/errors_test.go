@@ -346,8 +346,12 @@ func TestSDKClassicLifecycle(t *testing.T) {
 
 	created := one("createServerInstances", &ClassicCreateRequest{ServerImageProductCode: str("SPSW0LINUX000139"),
 		ServerProductCode: str("SPSVRSTAND000004"), ServerName: str("legacy-1"), ZoneNo: str("3"),
-		InstanceTagList: []*ClassicTagParameter{{TagKey: str("env"), TagValue: str("dev")}}})
+		InstanceTagList:          []*ClassicTagParameter{{TagKey: str("env"), TagValue: str("dev")}},
+		BlockDevicePartitionList: []*BlockDevicePartition{{MountPoint: str("/"), PartitionSize: str("50")}}})
 	id := *created.ServerInstanceNo
+	if len(created.BlockDevicePartitionList) != 1 || *created.BlockDevicePartitionList[0].MountPoint != "/" {
+		t.Fatalf("created with partitions %+v", created.BlockDevicePartitionList)
+	}
 	if classicState(created) != "INIT/NULL" || *created.Zone.ZoneCode != "KR-2" || *created.Region.RegionNo != "1" ||
 		len(created.InstanceTagList) != 1 || *created.InstanceTagList[0].TagValue != "dev" || *created.AccessControlGroupList[0].AccessControlGroupName != "ncloud-default-acg" ||
 		created.AccessControlGroupList[0].IsDefaultGroup != nil {

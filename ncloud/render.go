@@ -273,6 +273,7 @@ func (c *call) classicServer(s server) obj {
 		{"initScriptNo", str(s.Attr("initScriptNo"))},
 		{"accessControlGroupList", c.slab.objs(acgs)},
 		{"instanceTagList", c.slab.objs(s.tags())},
+		{"blockDevicePartitionList", c.partitions(s)},
 	})
 }
 

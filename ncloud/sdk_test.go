@@ -211,37 +211,38 @@ type BlockDevicePartition struct {
 }
 
 type ClassicServerInstance struct {
-	ServerInstanceNo               *string               `json:"serverInstanceNo,omitempty"`
-	ServerName                     *string               `json:"serverName,omitempty"`
-	ServerDescription              *string               `json:"serverDescription,omitempty"`
-	CpuCount                       *int32                `json:"cpuCount,omitempty"`
-	MemorySize                     *int64                `json:"memorySize,omitempty"`
-	BaseBlockStorageSize           *int64                `json:"baseBlockStorageSize,omitempty"`
-	PlatformType                   *CommonCode           `json:"platformType,omitempty"`
-	LoginKeyName                   *string               `json:"loginKeyName,omitempty"`
-	IsFeeChargingMonitoring        *bool                 `json:"isFeeChargingMonitoring,omitempty"`
-	PublicIp                       *string               `json:"publicIp,omitempty"`
-	PrivateIp                      *string               `json:"privateIp,omitempty"`
-	ServerImageName                *string               `json:"serverImageName,omitempty"`
-	ServerInstanceStatus           *CommonCode           `json:"serverInstanceStatus,omitempty"`
-	ServerInstanceOperation        *CommonCode           `json:"serverInstanceOperation,omitempty"`
-	ServerInstanceStatusName       *string               `json:"serverInstanceStatusName,omitempty"`
-	CreateDate                     *string               `json:"createDate,omitempty"`
-	Uptime                         *string               `json:"uptime,omitempty"`
-	ServerImageProductCode         *string               `json:"serverImageProductCode,omitempty"`
-	ServerProductCode              *string               `json:"serverProductCode,omitempty"`
-	IsProtectServerTermination     *bool                 `json:"isProtectServerTermination,omitempty"`
-	PortForwardingPublicIp         *string               `json:"portForwardingPublicIp,omitempty"`
-	PortForwardingExternalPort     *int32                `json:"portForwardingExternalPort,omitempty"`
-	PortForwardingInternalPort     *int32                `json:"portForwardingInternalPort,omitempty"`
-	Zone                           *ClassicZone          `json:"zone,omitempty"`
-	Region                         *ClassicRegion        `json:"region,omitempty"`
-	BaseBlockStorageDiskType       *CommonCode           `json:"baseBlockStorageDiskType,omitempty"`
-	BaseBlockStorageDiskDetailType *CommonCode           `json:"baseBlockStorageDiskDetailType,omitempty"`
-	ServerInstanceType             *CommonCode           `json:"serverInstanceType,omitempty"`
-	UserData                       *string               `json:"userData,omitempty"`
-	AccessControlGroupList         []*ClassicACG         `json:"accessControlGroupList,omitempty"`
-	InstanceTagList                []*ClassicInstanceTag `json:"instanceTagList,omitempty"`
+	ServerInstanceNo               *string                 `json:"serverInstanceNo,omitempty"`
+	ServerName                     *string                 `json:"serverName,omitempty"`
+	ServerDescription              *string                 `json:"serverDescription,omitempty"`
+	CpuCount                       *int32                  `json:"cpuCount,omitempty"`
+	MemorySize                     *int64                  `json:"memorySize,omitempty"`
+	BaseBlockStorageSize           *int64                  `json:"baseBlockStorageSize,omitempty"`
+	PlatformType                   *CommonCode             `json:"platformType,omitempty"`
+	LoginKeyName                   *string                 `json:"loginKeyName,omitempty"`
+	IsFeeChargingMonitoring        *bool                   `json:"isFeeChargingMonitoring,omitempty"`
+	PublicIp                       *string                 `json:"publicIp,omitempty"`
+	PrivateIp                      *string                 `json:"privateIp,omitempty"`
+	ServerImageName                *string                 `json:"serverImageName,omitempty"`
+	ServerInstanceStatus           *CommonCode             `json:"serverInstanceStatus,omitempty"`
+	ServerInstanceOperation        *CommonCode             `json:"serverInstanceOperation,omitempty"`
+	ServerInstanceStatusName       *string                 `json:"serverInstanceStatusName,omitempty"`
+	CreateDate                     *string                 `json:"createDate,omitempty"`
+	Uptime                         *string                 `json:"uptime,omitempty"`
+	ServerImageProductCode         *string                 `json:"serverImageProductCode,omitempty"`
+	ServerProductCode              *string                 `json:"serverProductCode,omitempty"`
+	IsProtectServerTermination     *bool                   `json:"isProtectServerTermination,omitempty"`
+	PortForwardingPublicIp         *string                 `json:"portForwardingPublicIp,omitempty"`
+	PortForwardingExternalPort     *int32                  `json:"portForwardingExternalPort,omitempty"`
+	PortForwardingInternalPort     *int32                  `json:"portForwardingInternalPort,omitempty"`
+	Zone                           *ClassicZone            `json:"zone,omitempty"`
+	Region                         *ClassicRegion          `json:"region,omitempty"`
+	BaseBlockStorageDiskType       *CommonCode             `json:"baseBlockStorageDiskType,omitempty"`
+	BaseBlockStorageDiskDetailType *CommonCode             `json:"baseBlockStorageDiskDetailType,omitempty"`
+	ServerInstanceType             *CommonCode             `json:"serverInstanceType,omitempty"`
+	UserData                       *string                 `json:"userData,omitempty"`
+	AccessControlGroupList         []*ClassicACG           `json:"accessControlGroupList,omitempty"`
+	InstanceTagList                []*ClassicInstanceTag   `json:"instanceTagList,omitempty"`
+	BlockDevicePartitionList       []*BlockDevicePartition `json:"blockDevicePartitionList,omitempty"`
 }
 
 type ClassicACG struct {
@@ -611,6 +612,7 @@ type ClassicCreateRequest struct {
 	ZoneNo                                *string
 	AccessControlGroupConfigurationNoList []*string
 	InstanceTagList                       []*ClassicTagParameter
+	BlockDevicePartitionList              []*BlockDevicePartition
 }
 
 type ClassicTagParameter struct {
