@@ -204,9 +204,19 @@ func detailOf(in *vmplane.Instance, acct *vmplane.Account, cat *vmplane.Catalog,
 		out.Progress = int(in.Op.Progress(now) * 100)
 	}
 	if d.Status == "ERROR" && in.Last != nil {
-		out.Fault = &serverFault{Code: 500, Created: in.Last.FinishedAt.UTC().Format(serverTimeLayout), Message: in.Last.ErrorCode}
+		out.Fault = &serverFault{Code: 500, Created: in.Last.FinishedAt.UTC().Format(serverTimeLayout), Message: faultReason(in.Last)}
 	}
 	return out
+}
+
+// faultReason is the message of a failed server's fault: ECS's documented
+// reason for the failure's code, or the code itself when ECS documents none
+// for it (a code a fault rule made up).
+func faultReason(last *vmplane.OperationSummary) string {
+	if f, ok := jobFailures[last.Kind]; ok && f.code == last.ErrorCode {
+		return f.reason
+	}
+	return last.ErrorCode
 }
 
 // defaultNetwork is the VPC or subnet of a server created without one

@@ -247,16 +247,9 @@ var goldenCases = []goldenCase{
 	{name: "show_job_resize_success", setup: then(seeded(with(running, func(s *vmplane.InstanceSeed) {
 		s.Operation = &vmplane.SeedOperation{Kind: vmplane.KindResize, Mode: vmplane.ModeStopFirst, SpecID: "c6.xlarge.2"}
 	})), time.Minute), method: "GET", path: "/v1/{project}/jobs/{job0}", model: anyOf[model.ShowJobResponse]},
-	{name: "show_job_failed", setup: func(g *goldenEnv) {
-		if _, err := g.srv.Service.AddFault(vmplane.FaultRule{Kind: vmplane.KindStart, Effect: vmplane.FaultFail, Count: 1,
-			Error: &vmplane.WireError{Code: "Ecs.0226", Message: "Failed to start."}}); err != nil {
-			g.t.Fatal(err)
-		}
-		g.seed(with(running, func(s *vmplane.InstanceSeed) {
-			s.Power, s.Operation = vmplane.PowerStopped, &vmplane.SeedOperation{Kind: vmplane.KindStart}
-		}))
-		g.srv.Advance(time.Minute)
-	}, method: "GET", path: "/v1/{project}/jobs/{job0}", model: anyOf[model.ShowJobResponse]},
+	{name: "show_job_failed", setup: failedStart, method: "GET", path: "/v1/{project}/jobs/{job0}", model: anyOf[model.ShowJobResponse]},
+	// The server a start failed on: ERROR, with a fault that gives ECS's reason.
+	{name: "show_server_failed", setup: failedStart, method: "GET", path: base + "/{id0}", model: anyOf[model.ShowServerResponse]},
 	{name: "list_projects", method: "GET", path: "/v3/projects?name=cn-north-4"},
 
 	{name: "error_server_not_found", method: "GET", path: base + "/7d3f2a10-0b1c-4d2e-8f3a-4b5c6d7e8f90"},
@@ -372,4 +365,16 @@ func TestGatewayRefusesOversizedBody(t *testing.T) {
 	if resp.StatusCode != http.StatusRequestEntityTooLarge || !strings.Contains(string(data), `"error_code":"APIGW.0201"`) {
 		t.Errorf("a %d MB body: %d %s", len(body)>>20, resp.StatusCode, data)
 	}
+}
+
+// failedStart seeds a stopped server whose start a fault fails.
+func failedStart(g *goldenEnv) {
+	if _, err := g.srv.Service.AddFault(vmplane.FaultRule{Kind: vmplane.KindStart, Effect: vmplane.FaultFail, Count: 1,
+		Error: &vmplane.WireError{Code: "Ecs.0226", Message: "Failed to start."}}); err != nil {
+		g.t.Fatal(err)
+	}
+	g.seed(with(running, func(s *vmplane.InstanceSeed) {
+		s.Power, s.Operation = vmplane.PowerStopped, &vmplane.SeedOperation{Kind: vmplane.KindStart}
+	}))
+	g.srv.Advance(time.Minute)
 }
