@@ -1,6 +1,7 @@
 package zenlayer
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -142,8 +143,8 @@ func (req *createInstancesRequest) validate(cat *vmplane.Catalog) (vmplane.Insta
 func (req *createInstancesRequest) disks() (system diskRequest, data []diskRequest, err error) {
 	system = diskRequest{DiskSize: defaultDiskGiB, DiskCategory: defaultDiskCategory}
 	if req.SystemDisk != nil {
-		system.DiskSize = cmpOr(req.SystemDisk.DiskSize, system.DiskSize)
-		system.DiskCategory = cmpOr(req.SystemDisk.DiskCategory, system.DiskCategory)
+		system.DiskSize = cmp.Or(req.SystemDisk.DiskSize, system.DiskSize)
+		system.DiskCategory = cmp.Or(req.SystemDisk.DiskCategory, system.DiskCategory)
 	}
 	if system.DiskSize < defaultDiskGiB || system.DiskSize > 2048 {
 		return system, nil, badValue("The parameter `systemDisk.diskSize` must be between %d and 2048 GiB.", defaultDiskGiB)
@@ -155,7 +156,7 @@ func (req *createInstancesRequest) disks() (system diskRequest, data []diskReque
 		if d.DiskSize < 1 || d.DiskSize > 32768 || d.DiskAmount < 0 || d.DiskAmount > 10 {
 			return system, nil, badValue("Each of `dataDisks` needs a diskSize between 1 and 32768 GiB and a diskAmount of at most 10.")
 		}
-		category := cmpOr(d.DiskCategory, defaultDiskCategory)
+		category := cmp.Or(d.DiskCategory, defaultDiskCategory)
 		if err := checkDiskCategory("dataDisks.diskCategory", category); err != nil {
 			return system, nil, err
 		}
@@ -248,7 +249,7 @@ var namePattern = regexp.MustCompile(`_\[(\d{0,5}),([1-6]?)\]`)
 
 // instanceNames expands an instanceName into count names.
 func instanceNames(name string, count int) ([]string, error) {
-	name = cmpOr(name, defaultName)
+	name = cmp.Or(name, defaultName)
 	names := make([]string, count)
 	for i := range names {
 		names[i] = namePattern.ReplaceAllStringFunc(name, func(m string) string {

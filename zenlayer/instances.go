@@ -1,6 +1,7 @@
 package zenlayer
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"net/netip"
@@ -128,14 +129,14 @@ func (h *Handler) instanceInfo(in *vmplane.Instance, now time.Time) instanceInfo
 		CPUCount: in.VCPU, Memory: in.MemoryMiB / 1024, ImageID: in.ImageID,
 		InstanceChargeType:      chargeName(in.Charge),
 		InternetMaxBandwidthOut: int(bw),
-		InternetChargeType:      cmpOr(in.Attr(attrInternetCharge), "ByBandwidth"),
+		InternetChargeType:      cmp.Or(in.Attr(attrInternetCharge), "ByBandwidth"),
 		SubnetID:                in.Attr(attrSubnet),
 		CreateTime:              in.CreatedAt.UTC().Format(timeLayout),
 		InstanceStatus:          instanceStatus(in),
 		SecurityGroupIDs:        []string{},
-		SystemDisk:              systemDisk{DiskID: diskID(in, 0), DiskSize: cmpOr(in.DiskGiB, defaultDiskGiB), DiskCategory: cmpOr(in.DiskType, defaultDiskCategory)},
+		SystemDisk:              systemDisk{DiskID: diskID(in, 0), DiskSize: cmp.Or(in.DiskGiB, defaultDiskGiB), DiskCategory: cmp.Or(in.DiskType, defaultDiskCategory)},
 		DataDisks:               []dataDisk{},
-		Nic:                     nic{WanName: cmpOr(in.Attr(attrWanName), "eth0"), LanName: cmpOr(in.Attr(attrLanName), "eth1")},
+		Nic:                     nic{WanName: cmp.Or(in.Attr(attrWanName), "eth0"), LanName: cmp.Or(in.Attr(attrLanName), "eth1")},
 		Tags:                    tagSet{Tags: []tag{}},
 	}
 	if img := cat.FindImage(in.ImageID); img != nil {
@@ -163,7 +164,7 @@ func (h *Handler) instanceInfo(in *vmplane.Instance, now time.Time) instanceInfo
 	}
 	for i, d := range attrJSON[diskRequest](in, attrDataDisks) {
 		v.DataDisks = append(v.DataDisks, dataDisk{DiskID: diskID(in, i+1), DiskName: fmt.Sprintf("%s-data-%d", in.Name, i+1),
-			DiskSize: d.DiskSize, DiskCategory: cmpOr(d.DiskCategory, defaultDiskCategory)})
+			DiskSize: d.DiskSize, DiskCategory: cmp.Or(d.DiskCategory, defaultDiskCategory)})
 	}
 	if tags := attrJSON[tag](in, attrTags); tags != nil {
 		v.Tags.Tags = tags
@@ -216,18 +217,10 @@ func addresses(in *vmplane.Instance) (public, public6, private []string) {
 // diskID names an instance's disks: 0 is the system disk (UNVERIFIED format).
 func diskID(in *vmplane.Instance, n int) string { return fmt.Sprintf("disk-%s-%d", in.ID, n) }
 
-func cmpOr[T comparable](v, def T) T {
-	var zero T
-	if v == zero {
-		return def
-	}
-	return v
-}
-
 // pageBounds returns the offset and limit of a page of a list action:
 // pageNum 1 and pageSize 20 unless given, at most 1000 a page, as documented.
 func pageBounds(pageSize, pageNum int) (offset, limit int, err error) {
-	size, num := cmpOr(pageSize, 20), cmpOr(pageNum, 1)
+	size, num := cmp.Or(pageSize, 20), cmp.Or(pageNum, 1)
 	if size < 1 || size > 1000 {
 		return 0, 0, badValue("The parameter `pageSize` must be between 1 and 1000.")
 	}
@@ -296,8 +289,8 @@ func (req *describeInstancesRequest) match() func(*vmplane.Instance) bool {
 		if !eq(req.ZoneID, in.Zone) || !eq(req.InstanceType, in.SpecID) || !eq(req.ImageID, in.ImageID) ||
 			!eq(req.KeyID, in.Attr(attrKey)) || !eq(req.SubnetID, in.Attr(attrSubnet)) ||
 			!eq(req.SecurityGroupID, in.Attr(attrSecurityGroup)) ||
-			!eq(req.InternetChargeType, cmpOr(in.Attr(attrInternetCharge), "ByBandwidth")) ||
-			!eq(req.ResourceGroupID, cmpOr(in.Attr(attrResourceGroup), defaultResourceGroup)) ||
+			!eq(req.InternetChargeType, cmp.Or(in.Attr(attrInternetCharge), "ByBandwidth")) ||
+			!eq(req.ResourceGroupID, cmp.Or(in.Attr(attrResourceGroup), defaultResourceGroup)) ||
 			!eq(req.InstanceStatus, instanceStatus(in)) {
 			return false
 		}
