@@ -1,6 +1,7 @@
 package vmplane
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -47,8 +48,8 @@ func (s *Service) createInstances(ctx context.Context, req InstanceCreate, dryRu
 			seq := t.nextSeq()
 			in := &Instance{
 				ID: cloud.instanceID(seq), Seq: seq, Cloud: req.Cloud, Account: req.Account, Name: name,
-				SpecID: spec.ID, VCPU: spec.VCPU, MemoryMiB: spec.MemoryMiB, DiskType: firstNonEmpty(req.DiskType, spec.DiskType),
-				DiskGiB: firstNonEmpty(req.DiskGiB, spec.DiskGiB), ImageID: req.ImageID, Region: zone.Region, Zone: zone.ID,
+				SpecID: spec.ID, VCPU: spec.VCPU, MemoryMiB: spec.MemoryMiB, DiskType: cmp.Or(req.DiskType, spec.DiskType),
+				DiskGiB: cmp.Or(req.DiskGiB, spec.DiskGiB), ImageID: req.ImageID, Region: zone.Region, Zone: zone.ID,
 				Charge: req.Charge, PeriodMonths: req.Period, Power: PowerBuilding, Protected: req.Protected,
 				CreatedAt: t.now, UpdatedAt: t.now, Attrs: req.Attrs,
 			}
@@ -60,14 +61,6 @@ func (s *Service) createInstances(ctx context.Context, req InstanceCreate, dryRu
 		}
 		return nil
 	})
-}
-
-func firstNonEmpty[T comparable](a, b T) T {
-	var zero T
-	if a != zero {
-		return a
-	}
-	return b
 }
 
 // SeedInstances places instances in any state at once, for fixtures.
@@ -110,23 +103,23 @@ func (s *Service) seed(t *txn, sd InstanceSeed) (*Instance, error) {
 	if err != nil {
 		return nil, err
 	}
-	acct := firstNonEmpty(sd.Account, s.defAcct.ID)
+	acct := cmp.Or(sd.Account, s.defAcct.ID)
 	if s.accounts[acct] == nil && t.accounts[acct] == nil {
 		return nil, notFound("account", acct)
 	}
-	charge := firstNonEmpty(sd.Charge, ChargePayPerUse)
+	charge := cmp.Or(sd.Charge, ChargePayPerUse)
 	if !charge.Valid() {
 		return nil, invalid("charge", "Unknown charge type %q.", charge)
 	}
-	power := firstNonEmpty(sd.Power, PowerRunning)
+	power := cmp.Or(sd.Power, PowerRunning)
 	if !slices.Contains(PowerStates, power) || power == PowerDeleted || (power == PowerBuilding && (sd.Operation == nil || sd.Operation.Kind != KindCreate)) {
 		return nil, invalid("power", "An instance cannot be seeded in state %q.", power)
 	}
 	seq := t.nextSeq()
 	in := &Instance{
-		ID: firstNonEmpty(sd.ID, cloud.instanceID(seq)), Seq: seq, Cloud: sd.Cloud, Account: acct,
-		Name: firstNonEmpty(sd.Name, fmt.Sprintf("seed-%d", seq)), SpecID: spec.ID, VCPU: spec.VCPU, MemoryMiB: spec.MemoryMiB,
-		DiskType: firstNonEmpty(sd.DiskType, spec.DiskType), DiskGiB: firstNonEmpty(sd.DiskGiB, spec.DiskGiB), ImageID: sd.ImageID,
+		ID: cmp.Or(sd.ID, cloud.instanceID(seq)), Seq: seq, Cloud: sd.Cloud, Account: acct,
+		Name: cmp.Or(sd.Name, fmt.Sprintf("seed-%d", seq)), SpecID: spec.ID, VCPU: spec.VCPU, MemoryMiB: spec.MemoryMiB,
+		DiskType: cmp.Or(sd.DiskType, spec.DiskType), DiskGiB: cmp.Or(sd.DiskGiB, spec.DiskGiB), ImageID: sd.ImageID,
 		Region: zone.Region, Zone: zone.ID, Charge: charge, PeriodMonths: sd.Period, Power: power, Protected: sd.Protected,
 		CreatedAt: sd.CreatedAt, UpdatedAt: t.now, Attrs: sd.Attrs, Scheduled: sd.Scheduled,
 	}
