@@ -54,6 +54,10 @@ func (r *FaultRule) validate() error {
 		if r.Error == nil || r.Error.Code == "" {
 			return invalid("error", "A %s rule needs an error code.", r.Effect)
 		}
+		// 0 leaves the status to the cloud; anything else is an error's.
+		if s := r.Error.Status; s != 0 && (s < 400 || s > 599) {
+			return invalid("error", "An error's status is from 400 to 599, not %d.", s)
+		}
 	case FaultHang:
 	case FaultDelay:
 		if r.Duration <= 0 {

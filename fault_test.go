@@ -106,6 +106,8 @@ func TestFaultRulesAreValidated(t *testing.T) {
 		{Count: 1, Effect: "explode"},
 		{Count: 0, Effect: vmplane.FaultHang},
 		{Count: 1, Effect: vmplane.FaultHang, Kind: "dance"},
+		{Count: 1, Effect: vmplane.FaultReject, Error: &vmplane.WireError{Code: "X", Status: -1}},
+		{Count: 1, Effect: vmplane.FaultFail, Error: &vmplane.WireError{Code: "X", Status: 200}},
 	} {
 		if _, err := h.svc.AddFault(r); vmplane.ErrorCode(err) != vmplane.EINVALID {
 			t.Errorf("rule %+v: err %v", r, err)

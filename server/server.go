@@ -250,10 +250,12 @@ type statusWriter struct {
 }
 
 func (w *statusWriter) WriteHeader(code int) {
+	// First, as net/http panics on a code it refuses before writing
+	// anything: the recovery then still answers 500.
+	w.ResponseWriter.WriteHeader(code)
 	if !w.wrote {
 		w.status, w.wrote = code, true
 	}
-	w.ResponseWriter.WriteHeader(code)
 }
 
 func (w *statusWriter) Write(b []byte) (int, error) {
