@@ -46,15 +46,17 @@ func (s *Service) createInstances(ctx context.Context, req InstanceCreate, dryRu
 	return s.accept(ctx, cloud, func(t *txn, job *Job) error {
 		for _, name := range req.Names {
 			seq := t.nextSeq()
+			// An instance seeded with an id of its own may hold one the
+			// sequence gives: pass it by.
+			for s.instances.get(instanceKey(req.Cloud, cloud.instanceID(seq))) != nil {
+				seq = t.nextSeq()
+			}
 			in := &Instance{
 				ID: cloud.instanceID(seq), Seq: seq, Cloud: req.Cloud, Account: req.Account, Name: name,
 				SpecID: spec.ID, VCPU: spec.VCPU, MemoryMiB: spec.MemoryMiB, DiskType: cmp.Or(req.DiskType, spec.DiskType),
 				DiskGiB: cmp.Or(req.DiskGiB, spec.DiskGiB), ImageID: req.ImageID, Region: zone.Region, Zone: zone.ID,
 				Charge: req.Charge, PeriodMonths: req.Period, Power: PowerBuilding, Protected: req.Protected,
 				CreatedAt: t.now, UpdatedAt: t.now, Attrs: req.Attrs,
-			}
-			if s.instances.get(instanceKey(in.Cloud, in.ID)) != nil {
-				return Errorf(EINTERNAL, "instance id %s already taken", in.ID)
 			}
 			tr, _ := FindTransition(KindCreate, ModeStrict, PowerNone)
 			t.startOperation(job, in, tr, OperationRequest{Kind: KindCreate}, s.faults.take(req.Cloud, KindCreate, ""))

@@ -138,6 +138,36 @@ func TestRebootMovesLaunchTime(t *testing.T) {
 	}
 }
 
+// Instances seeded with ids of their own that the sequence would give next
+// are passed by: creates go on with the ids after them (they failed, every
+// one, once the sequence reached a seeded id).
+func TestCreatePassesBySeededIDs(t *testing.T) {
+	h := newHarness(t, harnessOptions{})
+	seeded := map[string]bool{}
+	// Sequence numbers 1 to 3 go to the seeds, then a create takes one for
+	// its job and one for each instance and operation: 5 and 7 would be
+	// the first two instances' ids.
+	for _, id := range []string{"5", "7", "12"} {
+		h.seedWith(vmplane.InstanceSeed{ID: id, Power: vmplane.PowerRunning})
+		seeded[id] = true
+	}
+	for range 4 {
+		job, err := h.svc.CreateInstances(t.Context(), vmplane.InstanceCreate{Scope: defaultScope, Names: []string{"a", "b"}, SpecID: "small"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, in := range job.Instances {
+			if seeded[in.ID] {
+				t.Fatalf("created %s, a seeded instance's id", in.ID)
+			}
+			seeded[in.ID] = true
+		}
+	}
+	if _, total, _ := h.svc.FindInstances(t.Context(), vmplane.InstanceFilter{Scope: defaultScope}); total != 11 {
+		t.Fatalf("%d instances, want 3 seeded and 8 created", total)
+	}
+}
+
 func TestCreateWalksProvisionThenBoot(t *testing.T) {
 	h := newHarness(t, harnessOptions{})
 	job, err := h.svc.CreateInstances(t.Context(), vmplane.InstanceCreate{Scope: defaultScope, Names: []string{"a", "b"}, SpecID: "small"})
