@@ -36,6 +36,13 @@ type authorization struct {
 
 var errMalformedAuth = errors.New("malformed Authorization header")
 
+// maxSignedHeaders bounds SignedHeaders: a request's canonical form, built
+// before its signature can be checked, holds each signed header's values,
+// so a name listed twice, or a list without end, would make a small
+// request cost the server without bound. (A client signs a few headers,
+// each once.)
+const maxSignedHeaders = 64
+
 func parseAuthorization(h string) (authorization, error) {
 	rest, ok := strings.CutPrefix(h, signAlgorithm+" ")
 	if !ok {
@@ -58,10 +65,23 @@ func parseAuthorization(h string) (authorization, error) {
 			a.Signature = v
 		}
 	}
-	if a.AccessKey == "" || a.Signature == "" || len(a.SignedHeaders) == 0 || slices.Contains(a.SignedHeaders, "") {
+	if a.AccessKey == "" || a.Signature == "" || len(a.SignedHeaders) == 0 || len(a.SignedHeaders) > maxSignedHeaders ||
+		slices.Contains(a.SignedHeaders, "") || repeats(a.SignedHeaders) {
 		return authorization{}, errMalformedAuth
 	}
 	return a, nil
+}
+
+// repeats reports whether a name is listed twice.
+func repeats(names []string) bool {
+	seen := make(map[string]bool, len(names))
+	for _, n := range names {
+		if seen[n] {
+			return true
+		}
+		seen[n] = true
+	}
+	return false
 }
 
 // canonicalRequest is what the client hashed: method, path, query, signed

@@ -1,6 +1,7 @@
 package huawei
 
 import (
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"reflect"
@@ -27,6 +28,10 @@ func TestParseAuthorization(t *testing.T) {
 		{"SDK-HMAC-SHA256 Access=, SignedHeaders=x-sdk-date, Signature=abc", authorization{}, false},
 		{"SDK-HMAC-SHA256 Access=AK1, SignedHeaders=x-sdk-date;;host, Signature=abc", authorization{}, false},
 		{"SDK-HMAC-SHA256 Access=AK1, garbage, Signature=abc", authorization{}, false},
+		// A header named twice, or more than a client signs: each would
+		// put the header's values in the canonical request again.
+		{"SDK-HMAC-SHA256 Access=AK1, SignedHeaders=x-a;x-sdk-date;x-a, Signature=abc", authorization{}, false},
+		{"SDK-HMAC-SHA256 Access=AK1, SignedHeaders=" + manyHeaders(65) + ", Signature=abc", authorization{}, false},
 		{"", authorization{}, false},
 	}
 	for _, tt := range tests {
@@ -107,4 +112,13 @@ func TestEscape(t *testing.T) {
 			t.Errorf("escape(%q) = %q, want %q", in, got, want)
 		}
 	}
+}
+
+// manyHeaders lists n distinct header names for SignedHeaders.
+func manyHeaders(n int) string {
+	names := make([]string, n)
+	for i := range names {
+		names[i] = fmt.Sprintf("x-h%d", i)
+	}
+	return strings.Join(names, ";")
 }
