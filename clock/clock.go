@@ -4,6 +4,7 @@
 package clock
 
 import (
+	"math"
 	"sync"
 	"time"
 
@@ -79,7 +80,13 @@ func (c *Virtual) Advance(d time.Duration) {
 	if c.frozen {
 		c.at = c.at.Add(d)
 	} else {
-		c.offset += d
+		// An offset stops at the largest a Duration holds (292 years)
+		// rather than wrapping round to the past.
+		if c.offset > 0 && d > math.MaxInt64-c.offset {
+			c.offset = math.MaxInt64
+		} else {
+			c.offset += d
+		}
 	}
 	c.jumped()
 }

@@ -95,3 +95,21 @@ func TestRestoreKeepsTheOffsetAndNeverGoesBackInTime(t *testing.T) {
 		t.Fatalf("restored frozen: %s running %v", got, c.Running())
 	}
 }
+
+// A running clock moved further than a Duration reaches stops there: it
+// once wrapped round to 1734, and operations due in its future never ran.
+func TestARunningClockNeverWrapsToThePast(t *testing.T) {
+	sys := t0
+	c := fake(&sys)
+	c.Advance(time.Second)
+	c.Set(time.Date(9999, 1, 1, 0, 0, 0, 0, time.UTC))
+	if got := c.Now(); got.Before(t0) {
+		t.Fatalf("set far ahead: now = %s, before %s", got, t0)
+	}
+	before := c.Now()
+	c.Advance(2562040 * time.Hour)
+	c.Advance(2562040 * time.Hour)
+	if got := c.Now(); got.Before(before) {
+		t.Fatalf("advanced twice by 292 years: now = %s, before %s", got, before)
+	}
+}
