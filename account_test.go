@@ -35,3 +35,17 @@ func TestResetKeepsTheDefaultAccountsCredentials(t *testing.T) {
 		t.Fatalf("after a restart: %+v, %v", again, err)
 	}
 }
+
+// An account given one access key twice is refused as invalid input, not
+// as busy (its two holds of the key met each other).
+func TestAnAccessKeyGivenTwiceIsInvalid(t *testing.T) {
+	h := newHarness(t, harnessOptions{})
+	k := vmplane.Key{AccessKey: "AK-TWICE", SecretKey: "s"}
+	_, err := h.svc.CreateAccount(context.Background(), vmplane.AccountCreate{ID: "team", Keys: []vmplane.Key{k, k}})
+	if vmplane.ErrorCode(err) != vmplane.EINVALID {
+		t.Fatalf("err %v (%s), want %s", err, vmplane.ErrorCode(err), vmplane.EINVALID)
+	}
+	if _, err := h.svc.FindAccountByID("team"); err == nil {
+		t.Fatal("the account was made")
+	}
+}

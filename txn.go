@@ -115,9 +115,12 @@ func (t *txn) putAccount(a Account, old *Account) error {
 			return errReserved
 		}
 	}
-	for _, k := range a.Keys {
+	for i, k := range a.Keys {
 		if k.AccessKey == "" || k.SecretKey == "" {
 			return invalid("keys", "An access key needs both an access key id and a secret.")
+		}
+		if slices.ContainsFunc(a.Keys[:i], func(o Key) bool { return o.AccessKey == k.AccessKey }) {
+			return &Error{Code: EINVALID, Subject: "accessKey", ID: k.AccessKey, Message: "Access key " + k.AccessKey + " is given twice."}
 		}
 		if owner := t.s.keys[k.AccessKey]; owner != nil && (old == nil || owner.ID != old.ID) {
 			return &Error{Code: EINVALID, Subject: "accessKey", ID: k.AccessKey, Message: "Access key " + k.AccessKey + " is already in use."}
