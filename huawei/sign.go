@@ -72,14 +72,13 @@ func parseAuthorization(h string) (authorization, error) {
 	return a, nil
 }
 
-// repeats reports whether a name is listed twice.
+// repeats reports whether a name is listed twice. It runs for every
+// request, on a few names (at most maxSignedHeaders): no map is made.
 func repeats(names []string) bool {
-	seen := make(map[string]bool, len(names))
-	for _, n := range names {
-		if seen[n] {
+	for i, n := range names {
+		if slices.Contains(names[:i], n) {
 			return true
 		}
-		seen[n] = true
 	}
 	return false
 }
